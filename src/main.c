@@ -1,14 +1,60 @@
+/* src/main.c — entry point: dispatches to the subcommands. */
 #include "config.h"
+
 #include <stdio.h>
 #include <string.h>
+
 #include "core/util.h"
-#include "ui/ui.h"
+#include "src/commands.h"
+
+static const command commands[] = {
+    {NULL, NULL, NULL},
+};
+
+const char *cmd_take_root(int *argc, char **argv)
+{
+    const char *root = NULL;
+    int out = 0;
+    for (int i = 0; i < *argc; i++) {
+        if (strcmp(argv[i], "--root") == 0 && i + 1 < *argc) {
+            root = argv[++i];
+            continue;
+        }
+        if (strncmp(argv[i], "--root=", 7) == 0) {
+            root = argv[i] + 7;
+            continue;
+        }
+        argv[out++] = argv[i];
+    }
+    argv[out] = NULL;
+    *argc = out;
+    return root;
+}
+
+static void usage(FILE *f)
+{
+    fprintf(f, "Usage: srvconsole [--root DIR] [COMMAND [ARGS...]]\n\nCommands:\n");
+    for (const command *c = commands; c->name; c++)
+        fprintf(f, "  %-10s %s\n", c->name, c->summary);
+    fprintf(f, "\nSee srvconsole(1).\n");
+}
+
 int main(int argc, char **argv)
 {
     if (argc > 1 && strcmp(argv[1], "--version") == 0) {
-        printf("srvconsole %s (%s)\n", PACKAGE_VERSION, ui_backend_name());
+        printf("srvconsole %s\n", PACKAGE_VERSION);
         return 0;
     }
-    fprintf(stderr, "srvconsole: nothing implemented yet\n");
-    return 2;
+    if (argc > 1 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
+        usage(stdout);
+        return 0;
+    }
+    if (argc > 1) {
+        for (const command *c = commands; c->name; c++)
+            if (strcmp(argv[1], c->name) == 0)
+                return c->fn(argc - 1, argv + 1);
+        fprintf(stderr, "srvconsole: unknown command '%s'\n", argv[1]);
+    }
+    usage(stderr);
+    return EXIT_USAGE;
 }

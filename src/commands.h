@@ -1,0 +1,21 @@
+/* src/commands.h — the subcommands.  Each takes the arguments after its own
+ * name (argv[0] is the command name) and returns the process exit status.
+ * Exit statuses (documented in srvconsole(1)): 0 success, 1 the operation
+ * found errors or a step failed, 2 usage or I/O error, 130 interrupted. */
+#ifndef SRV_COMMANDS_H
+#define SRV_COMMANDS_H
+
+#define EXIT_USAGE 2
+#define EXIT_INTERRUPTED 130
+
+typedef struct {
+    const char *name;
+    int (*fn)(int argc, char **argv);
+    const char *summary;
+} command;
+
+/* Parse the common "--root DIR" option out of argv (in place).  Returns the
+ * value or NULL. */
+const char *cmd_take_root(int *argc, char **argv);
+
+#endif
