@@ -482,30 +482,28 @@ static int write_all(int fd, const void *data, size_t len)
     return 0;
 }
 
-int util_write_file_atomic(const char *path, const void *data, size_t len,
-                           char *err)
+int util_atomic_prepare(const char *path, const void *data, size_t len,
+                        char **tmp_out, char *err)
 {
+    *tmp_out = NULL;
     char *dir = util_xstrdup(path);
     char *slash = strrchr(dir, '/');
-    const char *base = path;
+    const char *base = slash ? path + (slash - dir) + 1 : path;
     if (slash) {
         *slash = '\0';
-        base = path + (slash - dir) + 1;
         if (dir[0] && util_mkdirs(dir, err) != 0) {
             free(dir);
             return -1;
         }
-    } else {
-        strcpy(dir, ".");
     }
-    char *tmp = util_xasprintf("%s/.%s.tmpXXXXXX", slash ? (dir[0] ? dir : "")
-                                                          : ".", base);
+    char *tmp = slash ? util_xasprintf("%s/.%s.tmpXXXXXX", dir, base)
+                      : util_xasprintf(".%s.tmpXXXXXX", base);
+    free(dir);
     int fd = mkstemp(tmp);
     if (fd < 0) {
         util_seterr(err, "%s: cannot create temporary file: %s", path,
                     strerror(errno));
         free(tmp);
-        free(dir);
         return -1;
     }
     struct stat st;
@@ -522,26 +520,44 @@ int util_write_file_atomic(const char *path, const void *data, size_t len,
         close(fd);
         unlink(tmp);
         free(tmp);
-        free(dir);
         return -1;
     }
     if (close(fd) != 0) {
         util_seterr(err, "%s: cannot write: %s", path, strerror(errno));
         unlink(tmp);
         free(tmp);
-        free(dir);
         return -1;
     }
+    *tmp_out = tmp;
+    return 0;
+}
+
+int util_atomic_commit(char *tmp, const char *path, char *err)
+{
+    int rc = 0;
     if (rename(tmp, path) != 0) {
         util_seterr(err, "%s: cannot replace: %s", path, strerror(errno));
         unlink(tmp);
-        free(tmp);
-        free(dir);
-        return -1;
+        rc = -1;
     }
     free(tmp);
-    free(dir);
-    return 0;
+    return rc;
+}
+
+void util_atomic_abort(char *tmp)
+{
+    if (tmp)
+        unlink(tmp);
+    free(tmp);
+}
+
+int util_write_file_atomic(const char *path, const void *data, size_t len,
+                           char *err)
+{
+    char *tmp;
+    if (util_atomic_prepare(path, data, len, &tmp, err) != 0)
+        return -1;
+    return util_atomic_commit(tmp, path, err);
 }
 
 bool util_is_dir(const char *path)

@@ -98,6 +98,14 @@ int util_read_file(const char *path, size_t max_bytes, char **out, size_t *len,
  * kept; new files get 0666 & ~umask.  On failure the old file is intact. */
 int util_write_file_atomic(const char *path, const void *data, size_t len,
                            char *err);
+/* Two-phase form of the above, for writing a set of files all-or-nothing:
+ * prepare writes the data to a temp file next to `path` (parents created);
+ * commit renames it over `path`; abort removes it.  `*tmp` is malloc'd and
+ * freed by commit/abort. */
+int util_atomic_prepare(const char *path, const void *data, size_t len,
+                        char **tmp, char *err);
+int util_atomic_commit(char *tmp, const char *path, char *err);
+void util_atomic_abort(char *tmp);
 /* mkdir -p */
 int util_mkdirs(const char *path, char *err);
 bool util_is_dir(const char *path);

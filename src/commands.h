@@ -14,6 +14,9 @@ typedef struct {
     const char *summary;
 } command;
 
+int cmd_generate(int argc, char **argv);
+int cmd_validate(int argc, char **argv);
+
 /* Parse the common "--root DIR" option out of argv (in place).  Returns the
  * value or NULL. */
 const char *cmd_take_root(int *argc, char **argv);

@@ -8,6 +8,8 @@
 #include "src/commands.h"
 
 static const command commands[] = {
+    {"generate", cmd_generate, "write the generated files from the registry"},
+    {"validate", cmd_validate, "check the registry and the generated files"},
     {NULL, NULL, NULL},
 };
 
