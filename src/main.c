@@ -13,9 +13,12 @@ static const command commands[] = {
     {NULL, NULL, NULL},
 };
 
+/* --root given before the command name applies to it. */
+static const char *global_root;
+
 const char *cmd_take_root(int *argc, char **argv)
 {
-    const char *root = NULL;
+    const char *root = global_root;
     int out = 0;
     for (int i = 0; i < *argc; i++) {
         if (strcmp(argv[i], "--root") == 0 && i + 1 < *argc) {
@@ -50,6 +53,22 @@ int main(int argc, char **argv)
     if (argc > 1 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
         usage(stdout);
         return 0;
+    }
+    /* global options before the command */
+    while (argc > 1 && argv[1][0] == '-') {
+        if (!strcmp(argv[1], "--root") && argc > 2) {
+            global_root = argv[2];
+            argv[2] = argv[0];
+            argc -= 2;
+            argv += 2;
+        } else if (!strncmp(argv[1], "--root=", 7)) {
+            global_root = argv[1] + 7;
+            argv[1] = argv[0];
+            argc -= 1;
+            argv += 1;
+        } else {
+            break;
+        }
     }
     if (argc > 1) {
         for (const command *c = commands; c->name; c++)

@@ -1,0 +1,19 @@
+#!/bin/sh
+# The bundled sample project generates and validates clean: exit 0, no
+# error and no warning (notes are allowed), and a second generate changes
+# nothing.
+. "${top_srcdir:-$(dirname "$0")/..}/tests/testlib.sh"
+root=$(t_sample)
+"$SRVCONSOLE" generate --root "$root" >"$T_TMP/gen.out" 2>&1 || { cat "$T_TMP/gen.out"; t_fail "generate exited $?"; }
+grep -q 'Configuration generation complete' "$T_TMP/gen.out" || t_fail "no completion line"
+n=$(cd "$root" && find infrastructure/local -type f -newer infrastructure/config-registry.yaml | wc -l)
+[ "$n" -ge 18 ] || t_fail "only $n files generated"
+"$SRVCONSOLE" generate --check --root "$root" || t_fail "second run would change files"
+"$SRVCONSOLE" validate --root "$root" >"$T_TMP/val.out" 2>&1
+st=$?
+cat "$T_TMP/val.out"
+[ $st -eq 0 ] || t_fail "validate exited $st"
+grep -q '✅ All configurations are valid!' "$T_TMP/val.out" || t_fail "reference checks not clean"
+grep -Eq '(error|warning): ' "$T_TMP/val.out" && t_fail "srvconsole checks report errors or warnings"
+"$SRVCONSOLE" validate --root "$root" --strict >/dev/null || t_fail "validate --strict fails"
+t_done
