@@ -798,6 +798,7 @@ int gen_write(const char *root, const gen_set *s, gen_change *status, char *err)
     /* all-or-nothing: every changed file is first written to a temp file;
      * only when all of them are complete are they renamed into place. */
     char **tmps = util_xcalloc(s->n ? s->n : 1, sizeof *tmps);
+    char *last_dir = NULL;
     int rc = 0;
     for (size_t i = 0; i < s->n && rc == 0; i++) {
         const gen_file *f = &s->files[i];
@@ -807,7 +808,18 @@ int gen_write(const char *root, const gen_set *s, gen_change *status, char *err)
         if (st == GEN_UNCHANGED)
             continue;
         char *path = util_path_join(root, f->rel);
-        rc = util_atomic_prepare(path, f->data, f->len, &tmps[i], err);
+        /* files come grouped by folder: create each folder once */
+        char *dir = util_xstrdup(path);
+        *strrchr(dir, '/') = '\0';
+        unsigned flags = st == GEN_CREATED ? UTIL_ATOMIC_NEW : 0;
+        if (last_dir && !strcmp(dir, last_dir)) {
+            flags |= UTIL_ATOMIC_DIR_OK;
+            free(dir);
+        } else {
+            free(last_dir);
+            last_dir = dir;
+        }
+        rc = util_atomic_prepare(path, f->data, f->len, flags, &tmps[i], err);
         free(path);
     }
     for (size_t i = 0; i < s->n; i++) {
@@ -823,5 +835,6 @@ int gen_write(const char *root, const gen_set *s, gen_change *status, char *err)
         free(path);
     }
     free(tmps);
+    free(last_dir);
     return rc;
 }

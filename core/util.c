@@ -442,6 +442,8 @@ int util_read_file(const char *path, size_t max_bytes, char **out, size_t *len,
 
 int util_mkdirs(const char *path, char *err)
 {
+    if (util_is_dir(path))
+        return 0; /* the common case: one stat */
     char *p = util_xstrdup(path);
     size_t n = strlen(p);
     for (size_t i = 1; i <= n; i++) {
@@ -482,8 +484,20 @@ static int write_all(int fd, const void *data, size_t len)
     return 0;
 }
 
+static mode_t process_umask(void)
+{
+    static bool known;
+    static mode_t um;
+    if (!known) {
+        um = umask(0);
+        umask(um);
+        known = true;
+    }
+    return um;
+}
+
 int util_atomic_prepare(const char *path, const void *data, size_t len,
-                        char **tmp_out, char *err)
+                        unsigned flags, char **tmp_out, char *err)
 {
     *tmp_out = NULL;
     char *dir = util_xstrdup(path);
@@ -491,31 +505,41 @@ int util_atomic_prepare(const char *path, const void *data, size_t len,
     const char *base = slash ? path + (slash - dir) + 1 : path;
     if (slash) {
         *slash = '\0';
-        if (dir[0] && util_mkdirs(dir, err) != 0) {
+        if (dir[0] && !(flags & UTIL_ATOMIC_DIR_OK) && util_mkdirs(dir, err) != 0) {
             free(dir);
             return -1;
         }
     }
-    char *tmp = slash ? util_xasprintf("%s/.%s.tmpXXXXXX", dir, base)
-                      : util_xasprintf(".%s.tmpXXXXXX", base);
+    /* a unique name; O_EXCL guards against collisions */
+    static unsigned long counter, pid;
+    if (!pid)
+        pid = (unsigned long)getpid();
+    mode_t um = process_umask();
+    struct stat st;
+    bool existed = !(flags & UTIL_ATOMIC_NEW) && stat(path, &st) == 0;
+    mode_t mode = existed ? (st.st_mode & 07777) : (0666 & ~um);
+    char *tmp = NULL;
+    int fd = -1;
+    for (int attempt = 0; attempt < 100 && fd < 0; attempt++) {
+        free(tmp);
+        unsigned long r = pid * 2654435761ul ^
+                          (unsigned long)util_now_ns() ^ (++counter * 40503ul);
+        tmp = slash ? util_xasprintf("%s/.%s.tmp%06lx", dir, base, r & 0xffffff)
+                    : util_xasprintf(".%s.tmp%06lx", base, r & 0xffffff);
+        fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
+        if (fd < 0 && errno != EEXIST)
+            break;
+    }
     free(dir);
-    int fd = mkstemp(tmp);
     if (fd < 0) {
         util_seterr(err, "%s: cannot create temporary file: %s", path,
                     strerror(errno));
         free(tmp);
         return -1;
     }
-    struct stat st;
-    mode_t mode;
-    if (stat(path, &st) == 0) {
-        mode = st.st_mode & 07777;
-    } else {
-        mode_t um = umask(0);
-        umask(um);
-        mode = 0666 & ~um;
-    }
-    if (write_all(fd, data, len) != 0 || fchmod(fd, mode) != 0) {
+    /* open() applied the umask: restore an existing file's exact mode */
+    if (write_all(fd, data, len) != 0 ||
+        (existed && (mode & um) && fchmod(fd, mode) != 0)) {
         util_seterr(err, "%s: cannot write: %s", path, strerror(errno));
         close(fd);
         unlink(tmp);
@@ -555,7 +579,7 @@ int util_write_file_atomic(const char *path, const void *data, size_t len,
                            char *err)
 {
     char *tmp;
-    if (util_atomic_prepare(path, data, len, &tmp, err) != 0)
+    if (util_atomic_prepare(path, data, len, 0, &tmp, err) != 0)
         return -1;
     return util_atomic_commit(tmp, path, err);
 }

@@ -102,8 +102,10 @@ int util_write_file_atomic(const char *path, const void *data, size_t len,
  * prepare writes the data to a temp file next to `path` (parents created);
  * commit renames it over `path`; abort removes it.  `*tmp` is malloc'd and
  * freed by commit/abort. */
+#define UTIL_ATOMIC_NEW 1u    /* the caller knows `path` does not exist */
+#define UTIL_ATOMIC_DIR_OK 2u /* the caller knows the parent directory exists */
 int util_atomic_prepare(const char *path, const void *data, size_t len,
-                        char **tmp, char *err);
+                        unsigned flags, char **tmp, char *err);
 int util_atomic_commit(char *tmp, const char *path, char *err);
 void util_atomic_abort(char *tmp);
 /* mkdir -p */
