@@ -3,6 +3,7 @@
 
 #include "core/util.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -582,6 +583,44 @@ int util_write_file_atomic(const char *path, const void *data, size_t len,
     if (util_atomic_prepare(path, data, len, 0, &tmp, err) != 0)
         return -1;
     return util_atomic_commit(tmp, path, err);
+}
+
+int util_copy_tree(const char *src, const char *dst, char *err)
+{
+    if (util_mkdirs(dst, err) != 0)
+        return -1;
+    DIR *d = opendir(src);
+    if (!d) {
+        util_seterr(err, "%s: %s", src, strerror(errno));
+        return -1;
+    }
+    int rc = 0;
+    struct dirent *de;
+    while (rc == 0 && (de = readdir(d))) {
+        if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+            continue;
+        char *s = util_path_join(src, de->d_name);
+        char *t = util_path_join(dst, de->d_name);
+        struct stat st;
+        if (lstat(s, &st) != 0) {
+            util_seterr(err, "%s: %s", s, strerror(errno));
+            rc = -1;
+        } else if (S_ISDIR(st.st_mode)) {
+            rc = util_copy_tree(s, t, err);
+        } else if (S_ISREG(st.st_mode)) {
+            char *data;
+            size_t len;
+            rc = util_read_file(s, (size_t)st.st_size + 1, &data, &len, err);
+            if (rc == 0) {
+                rc = util_write_file_atomic(t, data, len, err);
+                free(data);
+            }
+        }
+        free(s);
+        free(t);
+    }
+    closedir(d);
+    return rc;
 }
 
 bool util_is_dir(const char *path)

@@ -108,6 +108,9 @@ int util_atomic_prepare(const char *path, const void *data, size_t len,
                         unsigned flags, char **tmp, char *err);
 int util_atomic_commit(char *tmp, const char *path, char *err);
 void util_atomic_abort(char *tmp);
+/* Copy a directory tree (regular files and folders; symlinks are skipped).
+ * Existing files in `dst` are overwritten. */
+int util_copy_tree(const char *src, const char *dst, char *err);
 /* mkdir -p */
 int util_mkdirs(const char *path, char *err);
 bool util_is_dir(const char *path);

@@ -16,6 +16,9 @@ typedef struct {
 
 int cmd_generate(int argc, char **argv);
 int cmd_validate(int argc, char **argv);
+int cmd_demo(int argc, char **argv);
+/* The bundled sample project's folder, or NULL (caller frees). */
+char *cmd_sample_dir(void);
 
 /* Parse the common "--root DIR" option out of argv (in place).  Returns the
  * value or NULL. */

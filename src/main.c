@@ -10,6 +10,7 @@
 static const command commands[] = {
     {"generate", cmd_generate, "write the generated files from the registry"},
     {"validate", cmd_validate, "check the registry and the generated files"},
+    {"demo", cmd_demo, "copy the sample project to a folder and open it"},
     {NULL, NULL, NULL},
 };
 
