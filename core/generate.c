@@ -28,11 +28,13 @@ static val *Q(gen_ctx *g) { return val_new_seq(g->a); }
 static val *S(gen_ctx *g, const char *s) { return val_new_str_static(g->a, s); }
 static val *N(gen_ctx *g, double d) { return val_new_num(g->a, d); }
 
-/* Like JavaScript's object literal: an undefined value leaves the key out. */
+/* Like JavaScript's object literal: an undefined value leaves the key out.
+ * Keys here are distinct string literals, never index-like: no copy and no
+ * duplicate check is needed. */
 static void put(gen_ctx *g, val *m, const char *key, val *v)
 {
     if (v)
-        val_map_set(g->a, m, key, v);
+        val_map_push(g->a, m, key, v);
 }
 
 static void push(gen_ctx *g, val *s, val *v)
@@ -607,7 +609,9 @@ static int render_kubernetes(gen_ctx *g, gen_set *out)
         const val *e = services->u.map.items[i].v;
         if (!val_is(e, VAL_MAP))
             return fail(g, "services.%s: expected a map", services->u.map.items[i].key);
+        arena_pos mark = arena_mark(g->a);
         workload_file(g, out, GEN_BASE_DIR, e, deployment(g, e, false));
+        arena_release(g->a, mark); /* the tree is rendered: drop it */
     }
     for (size_t i = 0; i < databases->u.map.n; i++) {
         const val_pair *p = &databases->u.map.items[i];
@@ -619,8 +623,10 @@ static int render_kubernetes(gen_ctx *g, gen_set *out)
                            "require explicit image configuration.",
                         entry_label(p));
         bool sts = util_streq(val_str(val_path(e, "kubernetes.kind")), "StatefulSet");
+        arena_pos mark = arena_mark(g->a);
         workload_file(g, out, GEN_MINIKUBE_DIR, e,
                       sts ? statefulset(g, e) : deployment(g, e, true));
+        arena_release(g->a, mark);
     }
     if (configmap_file(g, out, GEN_BASE_DIR "/configmap.yaml", "base") != 0 ||
         configmap_file(g, out, GEN_MINIKUBE_DIR "/configmap-minikube.yaml",
@@ -680,6 +686,7 @@ static int render_agents(gen_ctx *g, gen_set *out)
     for (size_t i = 0; i < services->u.map.n; i++) {
         const val_pair *p = &services->u.map.items[i];
         const val *e = p->v;
+        arena_pos mark = arena_mark(g->a);
         val *doc = M(g);
         put(g, doc, "name", val_get(e, "description"));
         put(g, doc, "description", val_get(e, "description"));
@@ -689,6 +696,7 @@ static int render_agents(gen_ctx *g, gen_set *out)
         strbuf sb = STRBUF_INIT;
         jsonemit(&sb, doc, 2);
         strbuf_addc(&sb, '\n');
+        arena_release(g->a, mark);
         add_file(out, GEN_AGENTS,
                  util_xasprintf("%s/%.*s.config.json", GEN_AGENTS_DIR,
                                 (int)p->keylen, p->key),

@@ -193,18 +193,23 @@ struct arena_block {
 
 void arena_init(arena *a)
 {
-    a->head = NULL;
+    a->head = a->bigs = NULL;
     a->total = 0;
 }
 
-void arena_free(arena *a)
+static void free_blocks(arena_block *b, const arena_block *until)
 {
-    arena_block *b = a->head;
-    while (b) {
+    while (b && b != until) {
         arena_block *n = b->next;
         free(b);
         b = n;
     }
+}
+
+void arena_free(arena *a)
+{
+    free_blocks(a->head, NULL);
+    free_blocks(a->bigs, NULL);
     arena_init(a);
 }
 
@@ -213,27 +218,46 @@ void *arena_alloc(arena *a, size_t n)
     n = (n + 15) & ~(size_t)15;
     if (n == 0)
         n = 16;
-    arena_block *b = a->head;
+    arena_block *b;
+    if (n > ARENA_BLOCK / 4) {
+        b = util_xmalloc(sizeof *b + n);
+        b->used = b->cap = n;
+        b->next = a->bigs;
+        a->bigs = b;
+        a->total += n;
+        memset(b->mem, 0, n);
+        return b->mem;
+    }
+    b = a->head;
     if (!b || b->cap - b->used < n) {
-        size_t cap = n > ARENA_BLOCK / 4 ? n : ARENA_BLOCK;
-        arena_block *nb = util_xmalloc(sizeof *nb + cap);
-        nb->used = 0;
-        nb->cap = cap;
-        if (b && cap != ARENA_BLOCK) {
-            /* big one-off allocation: keep the current block in front */
-            nb->next = b->next;
-            b->next = nb;
-        } else {
-            nb->next = b;
-            a->head = nb;
-        }
-        b = nb;
+        b = util_xmalloc(sizeof *b + ARENA_BLOCK);
+        b->used = 0;
+        b->cap = ARENA_BLOCK;
+        b->next = a->head;
+        a->head = b;
     }
     void *p = b->mem + b->used;
     b->used += n;
     a->total += n;
     memset(p, 0, n);
     return p;
+}
+
+arena_pos arena_mark(const arena *a)
+{
+    arena_pos p = {a->head, a->bigs, a->head ? a->head->used : 0, a->total};
+    return p;
+}
+
+void arena_release(arena *a, arena_pos pos)
+{
+    free_blocks(a->head, pos.head);
+    a->head = pos.head;
+    if (a->head)
+        a->head->used = pos.used;
+    free_blocks(a->bigs, pos.bigs);
+    a->bigs = pos.bigs;
+    a->total = pos.total;
 }
 
 char *arena_strndup(arena *a, const char *s, size_t n)

@@ -65,9 +65,17 @@ char *strbuf_detach(strbuf *sb, size_t *len);
 /* ---- arena: many small allocations freed at once -------------------------- */
 typedef struct arena_block arena_block;
 typedef struct {
-    arena_block *head;
-    size_t total; /* bytes handed out, for statistics */
+    arena_block *head; /* current block for small allocations */
+    arena_block *bigs; /* one block per large allocation */
+    size_t total;      /* bytes handed out, for statistics */
 } arena;
+
+/* A position to release back to: everything allocated after arena_mark()
+ * is freed by arena_release() (the arena stays usable). */
+typedef struct {
+    arena_block *head, *bigs;
+    size_t used, total;
+} arena_pos;
 
 void arena_init(arena *a);
 void arena_free(arena *a);
@@ -75,6 +83,8 @@ void *arena_alloc(arena *a, size_t n); /* 16-byte aligned, zeroed */
 char *arena_strndup(arena *a, const char *s, size_t n);
 char *arena_strdup(arena *a, const char *s);
 char *arena_sprintf(arena *a, const char *fmt, ...) SRV_PRINTF(2, 3);
+arena_pos arena_mark(const arena *a);
+void arena_release(arena *a, arena_pos pos);
 
 /* ---- strings ------------------------------------------------------------- */
 bool util_streq(const char *a, const char *b); /* NULL-safe */

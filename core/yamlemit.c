@@ -395,17 +395,16 @@ static void emit_block_map(emitter *E, const val *m, int level, bool compact)
         const val_pair *p = &m->u.map.items[i];
         if (!compact || i > 0)
             next_line(E, level);
-        strbuf key = STRBUF_INIT;
-        yamlemit_string(&key, p->key, p->keylen, level + 1, true, E->width);
-        bool explicit_pair = key.len > 1024;
+        size_t at = E->out->len;
+        yamlemit_string(E->out, p->key, p->keylen, level + 1, true, E->width);
+        bool explicit_pair = E->out->len - at > 1024;
         if (explicit_pair) {
-            strbuf_adds(E->out, "? ");
-            strbuf_add(E->out, key.data, key.len);
+            /* js-yaml writes keys longer than 1024 characters as "? key" */
+            strbuf_adds(E->out, "  ");
+            memmove(E->out->data + at + 2, E->out->data + at, E->out->len - at - 2);
+            memcpy(E->out->data + at, "? ", 2);
             next_line(E, level);
-        } else {
-            strbuf_add(E->out, key.data, key.len);
         }
-        strbuf_free(&key);
         if (is_block(p->v) && !explicit_pair) {
             strbuf_addc(E->out, ':');
         } else {
