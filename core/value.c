@@ -366,6 +366,58 @@ const char *val_kind_name(const val *v)
 
 /* ---- JavaScript number formatting ---------------------------------------- */
 
+/* Whether the decimal d0.d1d2…(k digits) × 10^e reads back as x. */
+static bool digits_roundtrip(const char *digits, int k, int e, double x)
+{
+    char buf[48];
+    int n = 0;
+    buf[n++] = digits[0];
+    buf[n++] = '.';
+    for (int i = 1; i < k; i++)
+        buf[n++] = digits[i];
+    snprintf(buf + n, sizeof buf - (size_t)n, "e%d", e);
+    return strtod(buf, NULL) == x;
+}
+
+/* Step the k-digit decimal one unit in its last place (dir = ±1) and keep it
+ * when it reads back as x. */
+static bool digits_neighbour(char *digits, int *k, int *e, double x, int dir)
+{
+    char t[24];
+    int tk = *k, te = *e;
+    memcpy(t, digits, (size_t)tk);
+    int i = tk - 1;
+    if (dir > 0) {
+        while (i >= 0 && t[i] == '9')
+            t[i--] = '0';
+        if (i < 0) { /* 99…9 → 100…0 */
+            t[0] = '1';
+            te++;
+        } else {
+            t[i]++;
+        }
+    } else {
+        while (i >= 0 && t[i] == '0')
+            t[i--] = '9';
+        if (i < 0)
+            return false;
+        t[i]--;
+        if (t[0] == '0') { /* 10…0 → 09…9 */
+            if (tk == 1)
+                return false;
+            memmove(t, t + 1, (size_t)(tk - 1));
+            tk--;
+            te--;
+        }
+    }
+    if (!digits_roundtrip(t, tk, te, x))
+        return false;
+    memcpy(digits, t, (size_t)tk);
+    *k = tk;
+    *e = te;
+    return true;
+}
+
 void val_fmt_number(strbuf *sb, double d)
 {
     if (isnan(d)) {
@@ -389,24 +441,32 @@ void val_fmt_number(strbuf *sb, double d)
         strbuf_addf(sb, "%.0f", d);
         return;
     }
-    char buf[40];
-    int p;
-    for (p = 1; p <= 17; p++) {
+    char digits[24];
+    int k = 0, e = 0;
+    for (int p = 1; p <= 17; p++) {
+        char buf[40];
         snprintf(buf, sizeof buf, "%.*e", p - 1, d);
-        if (strtod(buf, NULL) == d)
+        /* buf = "D.DDDDe±XX": the p-digit decimal nearest to d */
+        k = 0;
+        const char *s = buf;
+        for (; *s && *s != 'e'; s++)
+            if (*s >= '0' && *s <= '9')
+                digits[k++] = *s;
+        e = atoi(s + 1);
+        if (digits_roundtrip(digits, k, e, d))
+            break;
+        /* Near a power of two the rounding interval of d is asymmetric (the
+         * gap below is half the gap above), so the nearest p-digit decimal
+         * can miss it while its neighbour on the other side hits it: that
+         * neighbour is then the shortest representation (2^-1017 is
+         * "7.120236347223045e-307", not the 17-digit form). */
+        if (digits_neighbour(digits, &k, &e, d, +1) ||
+            digits_neighbour(digits, &k, &e, d, -1))
             break;
     }
-    /* buf = "D.DDDDe±XX" */
-    char digits[20];
-    int k = 0;
-    const char *s = buf;
-    for (; *s && *s != 'e'; s++)
-        if (*s >= '0' && *s <= '9')
-            digits[k++] = *s;
     while (k > 1 && digits[k - 1] == '0')
         k--;
     digits[k] = '\0';
-    int e = atoi(s + 1);
     int n = e + 1; /* value = 0.digits × 10^n */
     if (k <= n && n <= 21) {
         strbuf_add(sb, digits, (size_t)k);
