@@ -220,14 +220,16 @@ yaml_plain_type yamlload_resolve_plain(const char *s, size_t n)
 
 double yamlload_plain_number(const char *s, size_t n, yaml_plain_type t)
 {
-    char buf[128];
+    /* the text without underscores (it can be long: "1" and 300 zeros is
+     * 1e300, not the value of its first characters) */
+    char small[128];
+    char *buf = n < sizeof small ? small : util_xmalloc(n + 1);
     size_t k = 0;
-    /* strip underscores */
-    for (size_t i = 0; i < n && k + 1 < sizeof buf; i++)
+    for (size_t i = 0; i < n; i++)
         if (s[i] != '_')
             buf[k++] = s[i];
     buf[k] = '\0';
-    double sign = 1;
+    double sign = 1, v;
     char *p = buf;
     if (*p == '-' || *p == '+') {
         if (*p == '-')
@@ -237,24 +239,30 @@ double yamlload_plain_number(const char *s, size_t n, yaml_plain_type t)
     if (t == YAML_PLAIN_INT) {
         if (p[0] == '0' && (p[1] == 'b' || p[1] == 'x' || p[1] == 'o')) {
             int base = p[1] == 'b' ? 2 : p[1] == 'x' ? 16 : 8;
-            double v = 0;
+            v = 0;
             for (char *q = p + 2; *q; q++) {
                 int dgt = is_dec(*q) ? *q - '0'
                                      : (*q | 0x20) - 'a' + 10;
                 v = v * base + dgt;
             }
-            return sign * v;
+            v *= sign;
+        } else {
+            v = sign * strtod(p, NULL);
         }
-        return sign * strtod(p, NULL);
+    } else {
+        for (char *q = p; *q; q++)
+            if (*q >= 'A' && *q <= 'Z')
+                *q = (char)(*q | 0x20);
+        if (!strcmp(p, ".inf"))
+            v = sign * INFINITY;
+        else if (!strcmp(p, ".nan"))
+            v = NAN;
+        else
+            v = sign * strtod(p, NULL);
     }
-    for (char *q = p; *q; q++)
-        if (*q >= 'A' && *q <= 'Z')
-            *q = (char)(*q | 0x20);
-    if (!strcmp(p, ".inf"))
-        return sign * INFINITY;
-    if (!strcmp(p, ".nan"))
-        return NAN;
-    return sign * strtod(p, NULL);
+    if (buf != small)
+        free(buf);
+    return v;
 }
 
 /* ---- the event loop ------------------------------------------------------ */
