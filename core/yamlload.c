@@ -237,7 +237,11 @@ double yamlload_plain_number(const char *s, size_t n, yaml_plain_type t)
         p++;
     }
     if (t == YAML_PLAIN_INT) {
-        if (p[0] == '0' && (p[1] == 'b' || p[1] == 'x' || p[1] == 'o')) {
+        if (!strcmp(p, "0")) {
+            /* js-yaml: `if (value === '0') return 0;` before applying the
+             * sign, so "-0" is +0 (while "-00" and "-0x0" are -0) */
+            v = 0;
+        } else if (p[0] == '0' && (p[1] == 'b' || p[1] == 'x' || p[1] == 'o')) {
             int base = p[1] == 'b' ? 2 : p[1] == 'x' ? 16 : 8;
             v = 0;
             for (char *q = p + 2; *q; q++) {
