@@ -299,7 +299,7 @@ typedef struct {
     size_t n_anchors, cap_anchors;
     size_t *aslots; /* hash index over anchors: position + 1, 0 = empty */
     size_t acap;    /* power of two, or 0 */
-    size_t total;
+    size_t expanded; /* nodes added by aliases */
     val *root;
     bool have_root;
     int docs;
@@ -430,15 +430,17 @@ static int merge_into(loader *L, frame *f, const val *src, int line, int col)
 }
 
 /* Attach a finished node to the parent frame, or make it the root.  `weight`
- * is the size of its subtree (aliases expanded), `add_total` what it adds to
- * the document's expanded size (children were counted when they attached). */
-static int attach(loader *L, val *v, size_t weight, size_t add_total,
+ * is the size of its subtree (aliases expanded), `expanded` the number of
+ * nodes an alias adds to a walk of the document (0 for a node written out:
+ * those are bounded by the size of the text, and counting them refused any
+ * valid document of more than 2,000,000 nodes as an "alias bomb"). */
+static int attach(loader *L, val *v, size_t weight, size_t expanded,
                   bool merge_key, int line, int col)
 {
-    L->total += add_total;
-    if (L->total > YAMLLOAD_MAX_NODES)
+    L->expanded += expanded;
+    if (L->expanded > YAMLLOAD_MAX_NODES)
         return fail(L, line, col,
-                    "document expands to more than %lu nodes (alias bomb?)",
+                    "aliases expand to more than %lu nodes (alias bomb?)",
                     YAMLLOAD_MAX_NODES);
     if (L->depth == 0) {
         L->root = v;
@@ -561,7 +563,7 @@ static int scalar_event(loader *L, yaml_event_t *ev)
     v->col = col;
     if (ev->data.scalar.anchor)
         add_anchor(L, (const char *)ev->data.scalar.anchor, v, 1);
-    return attach(L, v, 1, 1, t == YAML_PLAIN_MERGE, line, col);
+    return attach(L, v, 1, 0, t == YAML_PLAIN_MERGE, line, col);
 }
 
 static int start_collection(loader *L, yaml_event_t *ev, bool map)
@@ -611,7 +613,7 @@ static int end_collection(loader *L, yaml_event_t *ev)
         val_map_sort(L->a, f.node);
     if (f.anchor)
         add_anchor(L, f.anchor, f.node, f.weight);
-    rc = attach(L, f.node, f.weight, 1, false, f.node->line, f.node->col);
+    rc = attach(L, f.node, f.weight, 0, false, f.node->line, f.node->col);
     (void)ev;
     frame_clear(&f);
     return rc;
