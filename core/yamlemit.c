@@ -186,7 +186,24 @@ static void indent_lines(strbuf *out, const char *s, size_t n, int spaces)
         out->data[--out->len] = '\0';
 }
 
-/* foldLine (byte offsets: names and texts folded here are ASCII) */
+/* UTF-16 code units of the UTF-8 byte at b (JavaScript measures strings in
+ * them): 1 for a character's first byte, 2 for the first byte of a 4-byte
+ * sequence (a surrogate pair), 0 for continuation bytes. */
+static long utf16_units_of_byte(unsigned char b)
+{
+    return (b & 0xC0) == 0x80 ? 0 : b >= 0xF0 ? 2 : 1;
+}
+
+static long utf16_len(const char *s, size_t n)
+{
+    long u = 0;
+    for (size_t i = 0; i < n; i++)
+        u += utf16_units_of_byte((unsigned char)s[i]);
+    return u;
+}
+
+/* foldLine.  Positions are kept both as byte offsets (for slicing) and as
+ * UTF-16 indexes (for comparing with the width, as JavaScript does). */
 static void fold_line(strbuf *out, const char *line, size_t len, long width)
 {
     if (len == 0 || line[0] == ' ') {
@@ -194,21 +211,26 @@ static void fold_line(strbuf *out, const char *line, size_t len, long width)
         return;
     }
     size_t start = 0, curr = 0, next = 0;
+    long ustart = 0, ucurr = 0, unext = 0, u = 0;
     strbuf res = STRBUF_INIT;
-    for (size_t k = 0; k + 1 < len; k++) {
+    for (size_t k = 0; k + 1 < len; u += utf16_units_of_byte((unsigned char)line[k]), k++) {
         if (line[k] != ' ' || line[k + 1] == ' ')
             continue;
         next = k;
-        if ((long)(next - start) > width) {
+        unext = u;
+        if (unext - ustart > width) {
             size_t end = curr > start ? curr : next;
+            long uend = curr > start ? ucurr : unext;
             strbuf_addc(&res, '\n');
             strbuf_add(&res, line + start, end - start);
             start = end + 1;
+            ustart = uend + 1;
         }
         curr = next;
+        ucurr = unext;
     }
     strbuf_addc(&res, '\n');
-    if ((long)(len - start) > width && curr > start) {
+    if (utf16_len(line, len) - ustart > width && curr > start) {
         strbuf_add(&res, line + start, curr - start);
         strbuf_addc(&res, '\n');
         strbuf_add(&res, line + curr + 1, len - curr - 1);
