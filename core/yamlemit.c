@@ -419,7 +419,8 @@ static void emit_block_map(emitter *E, const val *m, int level, bool compact)
             next_line(E, level);
         strbuf key = STRBUF_INIT;
         yamlemit_string(&key, p->key, p->keylen, level + 1, true, E->width);
-        bool explicit_pair = key.len > 1024;
+        /* js-yaml: state.dump.length > 1024, a length in UTF-16 units */
+        bool explicit_pair = utf16_len(key.data, key.len) > 1024;
         if (explicit_pair) {
             strbuf_adds(E->out, "? ");
             strbuf_add(E->out, key.data, key.len);
