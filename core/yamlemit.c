@@ -404,19 +404,37 @@ static void emit_number(strbuf *out, double d)
     }
 }
 
+/* Whether a map has a pair to write: js-yaml skips pairs whose value is
+ * undefined (a NULL value here), and writes a map left without pairs as {}. */
+static bool map_has_pairs(const val *m)
+{
+    for (size_t i = 0; i < m->u.map.n; i++)
+        if (m->u.map.items[i].v)
+            return true;
+    return false;
+}
+
 static bool is_block(const val *v)
 {
-    return v && (v->kind == VAL_MAP || v->kind == VAL_SEQ) && val_len(v) > 0;
+    if (!v)
+        return false;
+    if (v->kind == VAL_MAP)
+        return map_has_pairs(v);
+    return v->kind == VAL_SEQ && v->u.seq.n > 0;
 }
 
 static void emit_node(emitter *E, const val *v, int level, bool compact);
 
 static void emit_block_map(emitter *E, const val *m, int level, bool compact)
 {
+    bool first = true;
     for (size_t i = 0; i < m->u.map.n; i++) {
         const val_pair *p = &m->u.map.items[i];
-        if (!compact || i > 0)
+        if (!p->v)
+            continue; /* undefined: the key is omitted (spec 3.3.3) */
+        if (!compact || !first)
             next_line(E, level);
+        first = false;
         strbuf key = STRBUF_INIT;
         yamlemit_string(&key, p->key, p->keylen, level + 1, true, E->width);
         /* js-yaml: state.dump.length > 1024, a length in UTF-16 units */
@@ -468,7 +486,7 @@ static void emit_node(emitter *E, const val *v, int level, bool compact)
         yamlemit_string(E->out, v->u.str.s, v->u.str.len, level, false, E->width);
         break;
     case VAL_MAP:
-        if (v->u.map.n == 0)
+        if (!map_has_pairs(v))
             strbuf_adds(E->out, "{}");
         else
             emit_block_map(E, v, level, compact);
