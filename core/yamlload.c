@@ -631,6 +631,26 @@ static int alias_event(loader *L, yaml_event_t *ev)
     return attach(L, an->v, an->weight, an->weight, false, line, col);
 }
 
+/* libyaml reports no document for a stream of blank lines and comments;
+ * js-yaml's loadDocuments reads one (whose value is null) whenever more than
+ * one character is left once a final newline is added, a BOM stripped and
+ * leading spaces skipped, and returns undefined only otherwise ("", "  \n",
+ * "\n"). */
+static bool js_has_document(const char *data, size_t len)
+{
+    if (len == 0)
+        return false;
+    size_t n = len;
+    if (data[len - 1] != '\n' && data[len - 1] != '\r')
+        n++; /* the newline js-yaml appends */
+    size_t i = 0;
+    if (len >= 3 && !memcmp(data, "\xEF\xBB\xBF", 3))
+        i = 3;
+    while (i < len && data[i] == ' ')
+        i++;
+    return n - i > 1;
+}
+
 int yamlload_parse(arena *a, const char *name, const char *data, size_t len,
                    val **out, char *err)
 {
@@ -709,6 +729,10 @@ int yamlload_parse(arena *a, const char *name, const char *data, size_t len,
         free(L.anchors[i].name);
     free(L.anchors);
     free(L.aslots);
+    if (rc == 0 && L.docs == 0 && js_has_document(data, len)) {
+        L.root = val_new_null(a); /* a stream of comments is null */
+        L.root->line = L.root->col = 1;
+    }
     if (rc == 0)
         *out = L.root;
     return rc;
