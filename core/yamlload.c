@@ -324,6 +324,22 @@ static void path_of(loader *L, strbuf *sb)
     }
 }
 
+/* Shorten sb to its first `head` and last `tail` bytes joined by "...",
+ * cutting at character boundaries, when it is longer than head + tail. */
+static void clip(strbuf *sb, size_t head, size_t tail)
+{
+    if (sb->len <= head + tail + 3)
+        return;
+    size_t h = head, t = sb->len - tail;
+    while (h > 0 && ((unsigned char)sb->data[h] & 0xC0) == 0x80)
+        h--;
+    while (t < sb->len && ((unsigned char)sb->data[t] & 0xC0) == 0x80)
+        t++;
+    memcpy(sb->data + h, "...", 3);
+    memmove(sb->data + h + 3, sb->data + t, sb->len - t + 1);
+    sb->len = h + 3 + (sb->len - t);
+}
+
 static int fail(loader *L, int line, int col, const char *fmt, ...)
 {
     strbuf msg = STRBUF_INIT;
@@ -333,6 +349,11 @@ static int fail(loader *L, int line, int col, const char *fmt, ...)
     va_end(ap);
     strbuf path = STRBUF_INIT;
     path_of(L, &path);
+    /* Keep the message readable and within SRV_ERRLEN: a path 256 levels
+     * deep or a long key would otherwise push the message itself out of the
+     * buffer ("nesting deeper than 256 levels" was cut off). */
+    clip(&path, 80, 160);
+    clip(&msg, 300, 120);
     if (path.len)
         util_seterr(L->err, "%s:%d:%d: %s: %s", L->name, line, col, path.data,
                     msg.data);
