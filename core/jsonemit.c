@@ -54,24 +54,29 @@ static void emit(strbuf *out, const val *v, int indent, int depth)
     case VAL_STR:
         jsonemit_string(out, v->u.str.s, v->u.str.len);
         break;
-    case VAL_MAP:
-        if (v->u.map.n == 0) {
-            strbuf_adds(out, "{}");
-            break;
-        }
-        strbuf_addc(out, '{');
+    case VAL_MAP: {
+        /* JSON.stringify leaves out properties whose value is undefined (a
+         * NULL value here); an object left without any prints as {} */
+        bool any = false;
         for (size_t i = 0; i < v->u.map.n; i++) {
             const val_pair *p = &v->u.map.items[i];
-            if (i)
-                strbuf_addc(out, ',');
+            if (!p->v)
+                continue;
+            strbuf_addc(out, any ? ',' : '{');
+            any = true;
             newline(out, indent, depth + 1);
             jsonemit_string(out, p->key, p->keylen);
             strbuf_adds(out, indent ? ": " : ":");
             emit(out, p->v, indent, depth + 1);
         }
+        if (!any) {
+            strbuf_adds(out, "{}");
+            break;
+        }
         newline(out, indent, depth);
         strbuf_addc(out, '}');
         break;
+    }
     case VAL_SEQ:
         if (v->u.seq.n == 0) {
             strbuf_adds(out, "[]");

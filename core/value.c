@@ -16,10 +16,13 @@ typedef struct {
     size_t *slots;  /* position + 1, 0 = empty */
 } val_hash;
 
-/* A map node carries its (optional) hash index right after the value. */
+/* A map node carries its (optional) hash index right after the value, and
+ * the number of leading index keys (items[0..nidx) are the canonical index
+ * keys, in ascending order). */
 typedef struct {
     val v;
     val_hash *h;
+    size_t nidx;
 } val_map_node;
 
 static val *alloc_node(arena *a, val_kind k)
@@ -36,6 +39,11 @@ static val *alloc_node(arena *a, val_kind k)
 static val_hash **map_hash(const val *m)
 {
     return &((val_map_node *)(void *)m)->h;
+}
+
+static size_t *map_nidx(const val *m)
+{
+    return &((val_map_node *)(void *)m)->nidx;
 }
 
 val *val_new_null(arena *a)
@@ -187,6 +195,7 @@ static void map_insert_at(arena *a, val *m, size_t pos, const char *key,
     it[pos].key = copy ? arena_strndup(a, key, len) : key;
     it[pos].keylen = len;
     it[pos].line = it[pos].col = 0;
+    it[pos].merged = false;
     it[pos].v = v;
     m->u.map.n++;
     val_hash *h = *map_hash(m);
@@ -202,6 +211,14 @@ static void map_insert_at(arena *a, val *m, size_t pos, const char *key,
     }
 }
 
+/* Index of a key known to be a canonical index key. */
+static unsigned long pair_index(const val_pair *p)
+{
+    unsigned long idx = 0;
+    val_key_is_index(p->key, p->keylen, &idx);
+    return idx;
+}
+
 void val_map_setn(arena *a, val *m, const char *key, size_t len, val *v)
 {
     long at = map_find(m, key, len);
@@ -212,15 +229,23 @@ void val_map_setn(arena *a, val *m, const char *key, size_t len, val *v)
     unsigned long idx;
     size_t pos = m->u.map.n;
     if (val_key_is_index(key, len, &idx)) {
-        /* after the last index key that is smaller */
-        pos = 0;
-        while (pos < m->u.map.n) {
-            unsigned long other;
-            const val_pair *p = &m->u.map.items[pos];
-            if (!val_key_is_index(p->key, p->keylen, &other) || other > idx)
-                break;
-            pos++;
+        /* after the last index key that is smaller: binary search over the
+         * leading index keys (a scan made a map of n index keys O(n^2)) */
+        size_t *nidx = map_nidx(m);
+        size_t lo = 0, hi = *nidx;
+        if (hi > 0 && pair_index(&m->u.map.items[hi - 1]) < idx) {
+            lo = hi;
+        } else {
+            while (lo < hi) {
+                size_t mid = lo + (hi - lo) / 2;
+                if (pair_index(&m->u.map.items[mid]) < idx)
+                    lo = mid + 1;
+                else
+                    hi = mid;
+            }
         }
+        pos = lo;
+        (*nidx)++;
     }
     map_insert_at(a, m, pos, key, len, v, true);
 }
@@ -233,6 +258,61 @@ void val_map_set(arena *a, val *m, const char *key, val *v)
 void val_map_push(arena *a, val *m, const char *key, val *v)
 {
     map_insert_at(a, m, m->u.map.n, key, strlen(key), v, false);
+}
+
+void val_map_appendn(arena *a, val *m, const char *key, size_t len, val *v)
+{
+    map_insert_at(a, m, m->u.map.n, key, len, v, true);
+}
+
+typedef struct {
+    unsigned long idx;
+    size_t pos;
+} idx_entry;
+
+static int cmp_idx_entry(const void *pa, const void *pb)
+{
+    const idx_entry *x = pa, *y = pb;
+    return x->idx < y->idx ? -1 : x->idx > y->idx;
+}
+
+void val_map_sort(arena *a, val *m)
+{
+    size_t n = m->u.map.n, k = 0;
+    bool sorted = true;
+    unsigned long prev = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned long idx;
+        const val_pair *p = &m->u.map.items[i];
+        if (!val_key_is_index(p->key, p->keylen, &idx))
+            continue;
+        if (i != k || (k > 0 && idx < prev))
+            sorted = false;
+        prev = idx;
+        k++;
+    }
+    *map_nidx(m) = k;
+    if (sorted)
+        return;
+    idx_entry *ix = util_xmalloc(k * sizeof *ix);
+    val_pair *items = util_xmalloc(n * sizeof *items);
+    size_t j = 0, o = k;
+    for (size_t i = 0; i < n; i++) {
+        const val_pair *p = &m->u.map.items[i];
+        unsigned long idx;
+        if (val_key_is_index(p->key, p->keylen, &idx))
+            ix[j++] = (idx_entry){idx, i};
+        else
+            items[o++] = *p;
+    }
+    qsort(ix, k, sizeof *ix, cmp_idx_entry);
+    for (size_t i = 0; i < k; i++)
+        items[i] = m->u.map.items[ix[i].pos];
+    memcpy(m->u.map.items, items, n * sizeof *items);
+    free(items);
+    free(ix);
+    if (*map_hash(m))
+        hash_rebuild(a, m);
 }
 
 void val_seq_push(arena *a, val *s, val *v)
@@ -250,12 +330,17 @@ void val_seq_push(arena *a, val *s, val *v)
 
 /* ---- queries ------------------------------------------------------------- */
 
-const val_pair *val_get_pair(const val *m, const char *key)
+const val_pair *val_get_pairn(const val *m, const char *key, size_t len)
 {
     if (!m || m->kind != VAL_MAP)
         return NULL;
-    long at = map_find(m, key, strlen(key));
+    long at = map_find(m, key, len);
     return at >= 0 ? &m->u.map.items[at] : NULL;
+}
+
+const val_pair *val_get_pair(const val *m, const char *key)
+{
+    return val_get_pairn(m, key, strlen(key));
 }
 
 val *val_get(const val *m, const char *key)
@@ -366,6 +451,58 @@ const char *val_kind_name(const val *v)
 
 /* ---- JavaScript number formatting ---------------------------------------- */
 
+/* Whether the decimal d0.d1d2…(k digits) × 10^e reads back as x. */
+static bool digits_roundtrip(const char *digits, int k, int e, double x)
+{
+    char buf[48];
+    int n = 0;
+    buf[n++] = digits[0];
+    buf[n++] = '.';
+    for (int i = 1; i < k; i++)
+        buf[n++] = digits[i];
+    snprintf(buf + n, sizeof buf - (size_t)n, "e%d", e);
+    return strtod(buf, NULL) == x;
+}
+
+/* Step the k-digit decimal one unit in its last place (dir = ±1) and keep it
+ * when it reads back as x. */
+static bool digits_neighbour(char *digits, int *k, int *e, double x, int dir)
+{
+    char t[24];
+    int tk = *k, te = *e;
+    memcpy(t, digits, (size_t)tk);
+    int i = tk - 1;
+    if (dir > 0) {
+        while (i >= 0 && t[i] == '9')
+            t[i--] = '0';
+        if (i < 0) { /* 99…9 → 100…0 */
+            t[0] = '1';
+            te++;
+        } else {
+            t[i]++;
+        }
+    } else {
+        while (i >= 0 && t[i] == '0')
+            t[i--] = '9';
+        if (i < 0)
+            return false;
+        t[i]--;
+        if (t[0] == '0') { /* 10…0 → 09…9 */
+            if (tk == 1)
+                return false;
+            memmove(t, t + 1, (size_t)(tk - 1));
+            tk--;
+            te--;
+        }
+    }
+    if (!digits_roundtrip(t, tk, te, x))
+        return false;
+    memcpy(digits, t, (size_t)tk);
+    *k = tk;
+    *e = te;
+    return true;
+}
+
 void val_fmt_number(strbuf *sb, double d)
 {
     if (isnan(d)) {
@@ -389,24 +526,32 @@ void val_fmt_number(strbuf *sb, double d)
         strbuf_addf(sb, "%.0f", d);
         return;
     }
-    char buf[40];
-    int p;
-    for (p = 1; p <= 17; p++) {
+    char digits[24];
+    int k = 0, e = 0;
+    for (int p = 1; p <= 17; p++) {
+        char buf[40];
         snprintf(buf, sizeof buf, "%.*e", p - 1, d);
-        if (strtod(buf, NULL) == d)
+        /* buf = "D.DDDDe±XX": the p-digit decimal nearest to d */
+        k = 0;
+        const char *s = buf;
+        for (; *s && *s != 'e'; s++)
+            if (*s >= '0' && *s <= '9')
+                digits[k++] = *s;
+        e = atoi(s + 1);
+        if (digits_roundtrip(digits, k, e, d))
+            break;
+        /* Near a power of two the rounding interval of d is asymmetric (the
+         * gap below is half the gap above), so the nearest p-digit decimal
+         * can miss it while its neighbour on the other side hits it: that
+         * neighbour is then the shortest representation (2^-1017 is
+         * "7.120236347223045e-307", not the 17-digit form). */
+        if (digits_neighbour(digits, &k, &e, d, +1) ||
+            digits_neighbour(digits, &k, &e, d, -1))
             break;
     }
-    /* buf = "D.DDDDe±XX" */
-    char digits[20];
-    int k = 0;
-    const char *s = buf;
-    for (; *s && *s != 'e'; s++)
-        if (*s >= '0' && *s <= '9')
-            digits[k++] = *s;
     while (k > 1 && digits[k - 1] == '0')
         k--;
     digits[k] = '\0';
-    int e = atoi(s + 1);
     int n = e + 1; /* value = 0.digits × 10^n */
     if (k <= n && n <= 21) {
         strbuf_add(sb, digits, (size_t)k);

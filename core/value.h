@@ -34,6 +34,9 @@ typedef struct {
     const char *key;
     size_t keylen;
     int line, col; /* position of the key */
+    /* Set by the YAML loader: the pair was copied by a merge key `<<` and
+     * has not been overridden since, so one explicit key may replace it. */
+    bool merged;
     val *v;
 } val_pair;
 
@@ -86,11 +89,22 @@ void val_map_setn(arena *a, val *map, const char *key, size_t keylen, val *v);
  * not an index key): used by the generators for speed. */
 void val_map_push(arena *a, val *map, const char *key, val *v);
 void val_seq_push(arena *a, val *seq, val *v);
+/* Bulk building (the YAML loader, where a hostile document may hold
+ * millions of keys): append a key (copied) that the caller knows is absent,
+ * in plain insertion order, then call val_map_sort() once the map is
+ * complete to move the index keys to the front in ascending order.  Lookups
+ * work in between; the order is JavaScript's only after the sort.  O(n log n)
+ * whatever the mix of keys, where val_map_setn() moves the non-index keys
+ * for every index key inserted before them. */
+void val_map_appendn(arena *a, val *map, const char *key, size_t keylen, val *v);
+void val_map_sort(arena *a, val *map);
 
 /* ---- queries ------------------------------------------------------------ */
 /* NULL (undefined) when map is not a map or has no such key. */
 val *val_get(const val *map, const char *key);
 const val_pair *val_get_pair(const val *map, const char *key);
+/* Same with an explicit length (keys may contain NUL). */
+const val_pair *val_get_pairn(const val *map, const char *key, size_t len);
 /* Dotted path lookup: "resources.memory.request". */
 val *val_path(const val *v, const char *dotted);
 bool val_is(const val *v, val_kind k); /* NULL-safe */

@@ -186,7 +186,24 @@ static void indent_lines(strbuf *out, const char *s, size_t n, int spaces)
         out->data[--out->len] = '\0';
 }
 
-/* foldLine (byte offsets: names and texts folded here are ASCII) */
+/* UTF-16 code units of the UTF-8 byte at b (JavaScript measures strings in
+ * them): 1 for a character's first byte, 2 for the first byte of a 4-byte
+ * sequence (a surrogate pair), 0 for continuation bytes. */
+static long utf16_units_of_byte(unsigned char b)
+{
+    return (b & 0xC0) == 0x80 ? 0 : b >= 0xF0 ? 2 : 1;
+}
+
+static long utf16_len(const char *s, size_t n)
+{
+    long u = 0;
+    for (size_t i = 0; i < n; i++)
+        u += utf16_units_of_byte((unsigned char)s[i]);
+    return u;
+}
+
+/* foldLine.  Positions are kept both as byte offsets (for slicing) and as
+ * UTF-16 indexes (for comparing with the width, as JavaScript does). */
 static void fold_line(strbuf *out, const char *line, size_t len, long width)
 {
     if (len == 0 || line[0] == ' ') {
@@ -194,21 +211,26 @@ static void fold_line(strbuf *out, const char *line, size_t len, long width)
         return;
     }
     size_t start = 0, curr = 0, next = 0;
+    long ustart = 0, ucurr = 0, unext = 0, u = 0;
     strbuf res = STRBUF_INIT;
-    for (size_t k = 0; k + 1 < len; k++) {
+    for (size_t k = 0; k + 1 < len; u += utf16_units_of_byte((unsigned char)line[k]), k++) {
         if (line[k] != ' ' || line[k + 1] == ' ')
             continue;
         next = k;
-        if ((long)(next - start) > width) {
+        unext = u;
+        if (unext - ustart > width) {
             size_t end = curr > start ? curr : next;
+            long uend = curr > start ? ucurr : unext;
             strbuf_addc(&res, '\n');
             strbuf_add(&res, line + start, end - start);
             start = end + 1;
+            ustart = uend + 1;
         }
         curr = next;
+        ucurr = unext;
     }
     strbuf_addc(&res, '\n');
-    if ((long)(len - start) > width && curr > start) {
+    if (utf16_len(line, len) - ustart > width && curr > start) {
         strbuf_add(&res, line + start, curr - start);
         strbuf_addc(&res, '\n');
         strbuf_add(&res, line + curr + 1, len - curr - 1);
@@ -382,22 +404,41 @@ static void emit_number(strbuf *out, double d)
     }
 }
 
+/* Whether a map has a pair to write: js-yaml skips pairs whose value is
+ * undefined (a NULL value here), and writes a map left without pairs as {}. */
+static bool map_has_pairs(const val *m)
+{
+    for (size_t i = 0; i < m->u.map.n; i++)
+        if (m->u.map.items[i].v)
+            return true;
+    return false;
+}
+
 static bool is_block(const val *v)
 {
-    return v && (v->kind == VAL_MAP || v->kind == VAL_SEQ) && val_len(v) > 0;
+    if (!v)
+        return false;
+    if (v->kind == VAL_MAP)
+        return map_has_pairs(v);
+    return v->kind == VAL_SEQ && v->u.seq.n > 0;
 }
 
 static void emit_node(emitter *E, const val *v, int level, bool compact);
 
 static void emit_block_map(emitter *E, const val *m, int level, bool compact)
 {
+    bool first = true;
     for (size_t i = 0; i < m->u.map.n; i++) {
         const val_pair *p = &m->u.map.items[i];
-        if (!compact || i > 0)
+        if (!p->v)
+            continue; /* undefined: the key is omitted (spec 3.3.3) */
+        if (!compact || !first)
             next_line(E, level);
+        first = false;
         size_t at = E->out->len;
         yamlemit_string(E->out, p->key, p->keylen, level + 1, true, E->width);
-        bool explicit_pair = E->out->len - at > 1024;
+        /* js-yaml: state.dump.length > 1024, a length in UTF-16 units */
+        bool explicit_pair = utf16_len(E->out->data + at, E->out->len - at) > 1024;
         if (explicit_pair) {
             /* js-yaml writes keys longer than 1024 characters as "? key" */
             strbuf_adds(E->out, "  ");
@@ -444,7 +485,7 @@ static void emit_node(emitter *E, const val *v, int level, bool compact)
         yamlemit_string(E->out, v->u.str.s, v->u.str.len, level, false, E->width);
         break;
     case VAL_MAP:
-        if (v->u.map.n == 0)
+        if (!map_has_pairs(v))
             strbuf_adds(E->out, "{}");
         else
             emit_block_map(E, v, level, compact);

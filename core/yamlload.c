@@ -220,14 +220,16 @@ yaml_plain_type yamlload_resolve_plain(const char *s, size_t n)
 
 double yamlload_plain_number(const char *s, size_t n, yaml_plain_type t)
 {
-    char buf[128];
+    /* the text without underscores (it can be long: "1" and 300 zeros is
+     * 1e300, not the value of its first characters) */
+    char small[128];
+    char *buf = n < sizeof small ? small : util_xmalloc(n + 1);
     size_t k = 0;
-    /* strip underscores */
-    for (size_t i = 0; i < n && k + 1 < sizeof buf; i++)
+    for (size_t i = 0; i < n; i++)
         if (s[i] != '_')
             buf[k++] = s[i];
     buf[k] = '\0';
-    double sign = 1;
+    double sign = 1, v;
     char *p = buf;
     if (*p == '-' || *p == '+') {
         if (*p == '-')
@@ -235,26 +237,36 @@ double yamlload_plain_number(const char *s, size_t n, yaml_plain_type t)
         p++;
     }
     if (t == YAML_PLAIN_INT) {
-        if (p[0] == '0' && (p[1] == 'b' || p[1] == 'x' || p[1] == 'o')) {
+        if (!strcmp(p, "0")) {
+            /* js-yaml: `if (value === '0') return 0;` before applying the
+             * sign, so "-0" is +0 (while "-00" and "-0x0" are -0) */
+            v = 0;
+        } else if (p[0] == '0' && (p[1] == 'b' || p[1] == 'x' || p[1] == 'o')) {
             int base = p[1] == 'b' ? 2 : p[1] == 'x' ? 16 : 8;
-            double v = 0;
+            v = 0;
             for (char *q = p + 2; *q; q++) {
                 int dgt = is_dec(*q) ? *q - '0'
                                      : (*q | 0x20) - 'a' + 10;
                 v = v * base + dgt;
             }
-            return sign * v;
+            v *= sign;
+        } else {
+            v = sign * strtod(p, NULL);
         }
-        return sign * strtod(p, NULL);
+    } else {
+        for (char *q = p; *q; q++)
+            if (*q >= 'A' && *q <= 'Z')
+                *q = (char)(*q | 0x20);
+        if (!strcmp(p, ".inf"))
+            v = sign * INFINITY;
+        else if (!strcmp(p, ".nan"))
+            v = NAN;
+        else
+            v = sign * strtod(p, NULL);
     }
-    for (char *q = p; *q; q++)
-        if (*q >= 'A' && *q <= 'Z')
-            *q = (char)(*q | 0x20);
-    if (!strcmp(p, ".inf"))
-        return sign * INFINITY;
-    if (!strcmp(p, ".nan"))
-        return NAN;
-    return sign * strtod(p, NULL);
+    if (buf != small)
+        free(buf);
+    return v;
 }
 
 /* ---- the event loop ------------------------------------------------------ */
@@ -275,9 +287,6 @@ typedef struct {
     char *key;
     size_t keylen;
     int kline, kcol;
-    /* keys that came from a merge and may be overridden once */
-    char **overridable;
-    size_t n_over, cap_over;
 } frame;
 
 typedef struct {
@@ -288,7 +297,9 @@ typedef struct {
     size_t depth, cap;
     anchor *anchors;
     size_t n_anchors, cap_anchors;
-    size_t total;
+    size_t *aslots; /* hash index over anchors: position + 1, 0 = empty */
+    size_t acap;    /* power of two, or 0 */
+    size_t expanded; /* nodes added by aliases */
     val *root;
     bool have_root;
     int docs;
@@ -313,6 +324,22 @@ static void path_of(loader *L, strbuf *sb)
     }
 }
 
+/* Shorten sb to its first `head` and last `tail` bytes joined by "...",
+ * cutting at character boundaries, when it is longer than head + tail. */
+static void clip(strbuf *sb, size_t head, size_t tail)
+{
+    if (sb->len <= head + tail + 3)
+        return;
+    size_t h = head, t = sb->len - tail;
+    while (h > 0 && ((unsigned char)sb->data[h] & 0xC0) == 0x80)
+        h--;
+    while (t < sb->len && ((unsigned char)sb->data[t] & 0xC0) == 0x80)
+        t++;
+    memcpy(sb->data + h, "...", 3);
+    memmove(sb->data + h + 3, sb->data + t, sb->len - t + 1);
+    sb->len = h + 3 + (sb->len - t);
+}
+
 static int fail(loader *L, int line, int col, const char *fmt, ...)
 {
     strbuf msg = STRBUF_INIT;
@@ -322,6 +349,11 @@ static int fail(loader *L, int line, int col, const char *fmt, ...)
     va_end(ap);
     strbuf path = STRBUF_INIT;
     path_of(L, &path);
+    /* Keep the message readable and within SRV_ERRLEN: a path 256 levels
+     * deep or a long key would otherwise push the message itself out of the
+     * buffer ("nesting deeper than 256 levels" was cut off). */
+    clip(&path, 80, 160);
+    clip(&msg, 300, 120);
     if (path.len)
         util_seterr(L->err, "%s:%d:%d: %s: %s", L->name, line, col, path.data,
                     msg.data);
@@ -332,17 +364,46 @@ static int fail(loader *L, int line, int col, const char *fmt, ...)
     return -1;
 }
 
+static size_t name_hash(const char *s)
+{
+    uint64_t h = 1469598103934665603ull;
+    for (; *s; s++) {
+        h ^= (unsigned char)*s;
+        h *= 1099511628211ull;
+    }
+    return (size_t)h;
+}
+
+/* Anchors are found through a hash index: a linear search made a document
+ * with n anchors and m aliases O(n·m) (100,000 of each took 20 s). */
 static anchor *find_anchor(loader *L, const char *name)
 {
-    /* latest definition wins (YAML allows redefinition) */
-    for (size_t i = L->n_anchors; i-- > 0;)
-        if (!strcmp(L->anchors[i].name, name))
-            return &L->anchors[i];
+    if (!L->acap)
+        return NULL;
+    for (size_t j = name_hash(name) & (L->acap - 1); L->aslots[j];
+         j = (j + 1) & (L->acap - 1))
+        if (!strcmp(L->anchors[L->aslots[j] - 1].name, name))
+            return &L->anchors[L->aslots[j] - 1];
     return NULL;
+}
+
+static void anchor_index(loader *L, size_t pos)
+{
+    size_t j = name_hash(L->anchors[pos].name) & (L->acap - 1);
+    while (L->aslots[j])
+        j = (j + 1) & (L->acap - 1);
+    L->aslots[j] = pos + 1;
 }
 
 static void add_anchor(loader *L, const char *name, val *v, size_t weight)
 {
+    /* YAML allows redefinition: the latest definition wins */
+    anchor *old = find_anchor(L, name);
+    if (old) {
+        old->v = v;
+        old->weight = weight;
+        return;
+    }
     if (L->n_anchors == L->cap_anchors) {
         L->cap_anchors = L->cap_anchors ? L->cap_anchors * 2 : 8;
         L->anchors = util_xrealloc(L->anchors, L->cap_anchors * sizeof *L->anchors);
@@ -351,6 +412,15 @@ static void add_anchor(loader *L, const char *name, val *v, size_t weight)
     L->anchors[L->n_anchors].v = v;
     L->anchors[L->n_anchors].weight = weight;
     L->n_anchors++;
+    if (L->n_anchors * 2 > L->acap) {
+        free(L->aslots);
+        L->acap = L->acap ? L->acap * 2 : 16;
+        L->aslots = util_xcalloc(L->acap, sizeof *L->aslots);
+        for (size_t i = 0; i < L->n_anchors; i++)
+            anchor_index(L, i);
+    } else {
+        anchor_index(L, L->n_anchors - 1);
+    }
 }
 
 static void key_text(strbuf *sb, const val *k)
@@ -358,31 +428,9 @@ static void key_text(strbuf *sb, const val *k)
     val_to_js_string(sb, k);
 }
 
-static bool is_overridable(frame *f, const char *key, size_t len, bool consume)
-{
-    for (size_t i = 0; i < f->n_over; i++) {
-        if (f->overridable[i] && strlen(f->overridable[i]) == len &&
-            !memcmp(f->overridable[i], key, len)) {
-            if (consume) {
-                free(f->overridable[i]);
-                f->overridable[i] = NULL;
-            }
-            return true;
-        }
-    }
-    return false;
-}
-
-static void mark_overridable(frame *f, const char *key, size_t len)
-{
-    if (f->n_over == f->cap_over) {
-        f->cap_over = f->cap_over ? f->cap_over * 2 : 8;
-        f->overridable = util_xrealloc(f->overridable,
-                                       f->cap_over * sizeof *f->overridable);
-    }
-    f->overridable[f->n_over++] = util_xstrndup(key, len);
-}
-
+/* Maps are built in insertion order with val_map_appendn() and sorted into
+ * JavaScript order when they end (val_map_sort): inserting each index key
+ * in place made a map of n keys O(n^2). */
 static int merge_into(loader *L, frame *f, const val *src, int line, int col)
 {
     if (src->kind != VAL_MAP)
@@ -391,24 +439,29 @@ static int merge_into(loader *L, frame *f, const val *src, int line, int col)
                     "unacceptable");
     for (size_t i = 0; i < src->u.map.n; i++) {
         const val_pair *p = &src->u.map.items[i];
-        if (val_get_pair(f->node, p->key))
+        if (val_get_pairn(f->node, p->key, p->keylen))
             continue;
-        val_map_setn(L->a, f->node, p->key, p->keylen, p->v);
-        mark_overridable(f, p->key, p->keylen);
+        val_map_appendn(L->a, f->node, p->key, p->keylen, p->v);
+        val_pair *q = &f->node->u.map.items[f->node->u.map.n - 1];
+        q->line = p->line; /* where the merged key is written */
+        q->col = p->col;
+        q->merged = true; /* js-yaml's overridableKeys */
     }
     return 0;
 }
 
 /* Attach a finished node to the parent frame, or make it the root.  `weight`
- * is the size of its subtree (aliases expanded), `add_total` what it adds to
- * the document's expanded size (children were counted when they attached). */
-static int attach(loader *L, val *v, size_t weight, size_t add_total,
+ * is the size of its subtree (aliases expanded), `expanded` the number of
+ * nodes an alias adds to a walk of the document (0 for a node written out:
+ * those are bounded by the size of the text, and counting them refused any
+ * valid document of more than 2,000,000 nodes as an "alias bomb"). */
+static int attach(loader *L, val *v, size_t weight, size_t expanded,
                   bool merge_key, int line, int col)
 {
-    L->total += add_total;
-    if (L->total > YAMLLOAD_MAX_NODES)
+    L->expanded += expanded;
+    if (L->expanded > YAMLLOAD_MAX_NODES)
         return fail(L, line, col,
-                    "document expands to more than %lu nodes (alias bomb?)",
+                    "aliases expand to more than %lu nodes (alias bomb?)",
                     YAMLLOAD_MAX_NODES);
     if (L->depth == 0) {
         L->root = v;
@@ -444,16 +497,21 @@ static int attach(loader *L, val *v, size_t weight, size_t add_total,
             rc = merge_into(L, f, v, line, col);
         }
     } else {
-        const val_pair *dup = val_get_pair(f->node, f->key);
-        if (dup && !is_overridable(f, f->key, f->keylen, true)) {
+        val_pair *dup = (val_pair *)val_get_pairn(f->node, f->key, f->keylen);
+        if (dup && !dup->merged) {
             rc = fail(L, f->kline, f->kcol,
                       "duplicated mapping key \"%s\" (first defined at line %d)",
                       f->key, dup->line);
         } else {
-            val_map_setn(L->a, f->node, f->key, f->keylen, v);
-            val_pair *p = (val_pair *)val_get_pair(f->node, f->key);
-            p->line = f->kline;
-            p->col = f->kcol;
+            if (!dup) {
+                val_map_appendn(L->a, f->node, f->key, f->keylen, v);
+                dup = &f->node->u.map.items[f->node->u.map.n - 1];
+            }
+            /* an explicit key replaces a merged one in place, once */
+            dup->v = v;
+            dup->merged = false;
+            dup->line = f->kline;
+            dup->col = f->kcol;
         }
     }
     free(f->key);
@@ -526,7 +584,7 @@ static int scalar_event(loader *L, yaml_event_t *ev)
     v->col = col;
     if (ev->data.scalar.anchor)
         add_anchor(L, (const char *)ev->data.scalar.anchor, v, 1);
-    return attach(L, v, 1, 1, t == YAML_PLAIN_MERGE, line, col);
+    return attach(L, v, 1, 0, t == YAML_PLAIN_MERGE, line, col);
 }
 
 static int start_collection(loader *L, yaml_event_t *ev, bool map)
@@ -566,18 +624,17 @@ static void frame_clear(frame *f)
 {
     free(f->key);
     free(f->anchor);
-    for (size_t i = 0; i < f->n_over; i++)
-        free(f->overridable[i]);
-    free(f->overridable);
 }
 
 static int end_collection(loader *L, yaml_event_t *ev)
 {
     frame f = L->st[--L->depth];
     int rc = 0;
+    if (f.node->kind == VAL_MAP)
+        val_map_sort(L->a, f.node);
     if (f.anchor)
         add_anchor(L, f.anchor, f.node, f.weight);
-    rc = attach(L, f.node, f.weight, 1, false, f.node->line, f.node->col);
+    rc = attach(L, f.node, f.weight, 0, false, f.node->line, f.node->col);
     (void)ev;
     frame_clear(&f);
     return rc;
@@ -593,6 +650,26 @@ static int alias_event(loader *L, yaml_event_t *ev)
     /* an anchor whose collection is still open (a cycle) is not registered
      * yet, so it cannot be found: recursion is impossible. */
     return attach(L, an->v, an->weight, an->weight, false, line, col);
+}
+
+/* libyaml reports no document for a stream of blank lines and comments;
+ * js-yaml's loadDocuments reads one (whose value is null) whenever more than
+ * one character is left once a final newline is added, a BOM stripped and
+ * leading spaces skipped, and returns undefined only otherwise ("", "  \n",
+ * "\n"). */
+static bool js_has_document(const char *data, size_t len)
+{
+    if (len == 0)
+        return false;
+    size_t n = len;
+    if (data[len - 1] != '\n' && data[len - 1] != '\r')
+        n++; /* the newline js-yaml appends */
+    size_t i = 0;
+    if (len >= 3 && !memcmp(data, "\xEF\xBB\xBF", 3))
+        i = 3;
+    while (i < len && data[i] == ' ')
+        i++;
+    return n - i > 1;
 }
 
 int yamlload_parse(arena *a, const char *name, const char *data, size_t len,
@@ -672,6 +749,11 @@ int yamlload_parse(arena *a, const char *name, const char *data, size_t len,
     for (size_t i = 0; i < L.n_anchors; i++)
         free(L.anchors[i].name);
     free(L.anchors);
+    free(L.aslots);
+    if (rc == 0 && L.docs == 0 && js_has_document(data, len)) {
+        L.root = val_new_null(a); /* a stream of comments is null */
+        L.root->line = L.root->col = 1;
+    }
     if (rc == 0)
         *out = L.root;
     return rc;

@@ -15,7 +15,7 @@
 #include "core/value.h"
 
 #define YAMLLOAD_MAX_DEPTH 256
-#define YAMLLOAD_MAX_NODES 2000000ul /* after alias expansion */
+#define YAMLLOAD_MAX_NODES 2000000ul /* nodes added by alias expansion */
 
 /* Plain-scalar resolution exactly as js-yaml's default schema does it. */
 typedef enum {
