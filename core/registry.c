@@ -339,6 +339,10 @@ static void value_preview(strbuf *sb, const val *v)
     switch (v->kind) {
     case VAL_STR: {
         size_t n = v->u.str.len > 40 ? 40 : v->u.str.len;
+        /* never cut a UTF-8 sequence in half */
+        while (n < v->u.str.len && n > 0 &&
+               ((unsigned char)v->u.str.s[n] & 0xC0) == 0x80)
+            n--;
         strbuf_addc(sb, '"');
         strbuf_add(sb, v->u.str.s, n);
         strbuf_adds(sb, v->u.str.len > 40 ? "…\"" : "\"");
