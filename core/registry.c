@@ -189,7 +189,6 @@ static const field kubernetes_f[] = {
 /* Fields shared by services and databases. */
 #define ENTRY_COMMON                                                          \
     {"name", K_STR, F_REQ, NULL, NULL},                                       \
-    {"image", K_MAP, F_REQ, image_f, NULL},                                   \
     {"command", K_MAP | K_SEQ, 0, command_f, &str_item},                      \
     {"ports", K_MAP, F_DICT, NULL, &int_item},                                \
     {"port", K_INT, 0, NULL, NULL},                                           \
@@ -206,6 +205,7 @@ static const field kubernetes_f[] = {
 
 static const field service_f[] = {
     ENTRY_COMMON,
+    {"image", K_MAP, F_REQ, image_f, NULL},
     {"description", K_STR, F_REQ, NULL, NULL},
     END,
 };
@@ -213,6 +213,8 @@ static const field service_item = {"", K_MAP, 0, service_f, NULL};
 
 static const field database_f[] = {
     ENTRY_COMMON,
+    /* required too, but check_entry() reports it in the reference's words */
+    {"image", K_MAP, 0, image_f, NULL},
     {"description", K_STR, 0, NULL, NULL},
     {"kubernetes", K_MAP, 0, kubernetes_f, NULL},
     END,
