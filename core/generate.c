@@ -807,7 +807,14 @@ int gen_write(const char *root, const gen_set *s, gen_change *status, char *err)
         if (st == GEN_UNCHANGED)
             continue;
         char *path = util_path_join(root, f->rel);
-        rc = util_atomic_prepare(path, f->data, f->len, &tmps[i], err);
+        /* rename() cannot replace a directory: find out now, before any
+         * file is committed, not halfway through the commits */
+        if (util_exists(path) && !util_is_file(path)) {
+            util_seterr(err, "%s: cannot replace: not a regular file", path);
+            rc = -1;
+        } else {
+            rc = util_atomic_prepare(path, f->data, f->len, &tmps[i], err);
+        }
         free(path);
     }
     for (size_t i = 0; i < s->n; i++) {
