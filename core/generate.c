@@ -757,6 +757,7 @@ int gen_render(const registry *r, unsigned groups, gen_set *out, char *err)
     arena a;
     arena_init(&a);
     gen_ctx g = {&a, r, err};
+    size_t n0 = out->n;
     int rc = 0;
     if (!r->root) {
         rc = fail(&g, "no registry loaded");
@@ -770,6 +771,13 @@ int gen_render(const registry *r, unsigned groups, gen_set *out, char *err)
         if (rc == 0 && (groups & GEN_AGENTS))
             rc = render_agents(&g, out);
     }
+    /* on failure the set is left as it was: no half-rendered target */
+    for (size_t i = n0; rc != 0 && i < out->n; i++) {
+        free(out->files[i].rel);
+        free(out->files[i].data);
+    }
+    if (rc != 0)
+        out->n = n0;
     arena_free(&a);
     return rc;
 }
