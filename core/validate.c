@@ -112,6 +112,14 @@ static val *load_json(vctx *V, const char *rel, bool *present)
         } else {
             const char *end = NULL;
             cJSON *j = cJSON_ParseWithLengthOpts(data, len, &end, 0);
+            /* JSON.parse rejects anything but whitespace after the value */
+            while (j && end && end < data + len &&
+                   (*end == ' ' || *end == '\t' || *end == '\n' || *end == '\r'))
+                end++;
+            if (j && end && end < data + len) {
+                cJSON_Delete(j);
+                j = NULL;
+            }
             if (!j) {
                 int line = 1, col = 1;
                 for (const char *p = data; end && p < end && p < data + len; p++) {
