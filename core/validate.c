@@ -149,6 +149,14 @@ static val *load_json(vctx *V, const char *rel, bool *present)
 static bool compose_has_port(vctx *V, const char *rel, const val *list,
                              const val *port, bool *bad)
 {
+    if (list && list->kind != VAL_SEQ && list->kind != VAL_NULL) {
+        /* the reference calls .some() on it and throws */
+        if (!*bad)
+            diag_add(V->out, DIAG_ERROR, DIAG_SRC_REFERENCE, "parse", rel, list->line,
+                     list->col, "Error validating configurations: ports is not a list");
+        *bad = true;
+        return false;
+    }
     strbuf needle = STRBUF_INIT;
     val_to_js_string(&needle, port);
     bool found = false;
@@ -299,7 +307,7 @@ static void check_manifest(vctx *V, const char *rel, const val *e)
     arena *a = &V->mem;
     const val *cports = val_get(c, "ports");
     val *list = val_new_seq(a);
-    for (size_t i = 0; i < val_len(cports); i++) {
+    for (size_t i = 0; i < val_len(cports) && val_is(cports, VAL_SEQ); i++) {
         const val *cp = val_get(cports->u.seq.items[i], "containerPort");
         val_seq_push(a, list, cp ? (val *)cp : NULL);
     }
