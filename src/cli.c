@@ -18,6 +18,7 @@ int cli_open_project(cli_project *p, const char *root_opt, const char *cmd)
     char err[SRV_ERRLEN];
     if (project_find_root(root_opt, NULL, &p->root, err) != 0) {
         fprintf(stderr, "srvconsole %s: %s\n", cmd, err);
+        snprintf(p->error, sizeof p->error, "%s", err);
         return EXIT_USAGE;
     }
     char *path = project_path(p->root, PROJECT_REGISTRY_REL);
@@ -25,6 +26,7 @@ int cli_open_project(cli_project *p, const char *root_opt, const char *cmd)
     free(path);
     if (rc != 0) {
         fprintf(stderr, "srvconsole %s: %s\n", cmd, err);
+        snprintf(p->error, sizeof p->error, "%s", err);
         int status = strstr(err, "No such file") || strstr(err, "Permission denied") ||
                              strstr(err, "too large")
                          ? EXIT_USAGE
