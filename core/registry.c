@@ -532,6 +532,7 @@ static void check_entry(checker *C, const char *section, const val_pair *p,
                      "%s.%s.image.tag: %s is a number; quote numeric-looking "
                      "tags (\"%s\")",
                      section, p->key, tag->raw, tag->raw);
+        strbuf_free(&js);
     }
     const val *port = val_get(e, "port");
     if (port && port->kind == VAL_NUM && port->u.num == 0)
