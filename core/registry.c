@@ -510,6 +510,15 @@ static void check_entry(checker *C, const char *section, const val_pair *p,
                  name->line, name->col,
                  "%s.%s.name: \"%s\" cannot name a file (no '/', '.' or '..')",
                  section, p->key, ns);
+    /* the manifest <name>.yaml would be the file of a generated ConfigMap:
+     * one overwrites the other and generate --check never settles */
+    const char *cm = is_db ? "configmap-minikube" : "configmap";
+    if (util_streq(ns, cm))
+        diag_add(C->out, DIAG_WARNING, DIAG_SRC_REGISTRY, "name-collision",
+                 C->r->shown, name->line, name->col,
+                 "%s.%s.name: \"%s\" names the same file as the generated "
+                 "ConfigMap (%s/%s.yaml): one overwrites the other",
+                 section, p->key, ns, is_db ? "minikube" : "base", cm);
     if (!is_db && bad_file_name(p->key))
         diag_add(C->out, DIAG_ERROR, DIAG_SRC_REGISTRY, "bad-name", C->r->shown,
                  p->line, p->col,

@@ -775,3 +775,29 @@ Test(registry, odd_shapes_do_not_crash_the_checker)
         diag_list_free(&l);
     }
 }
+
+Test(registry, names_that_collide_with_a_generated_configmap)
+{
+    char *base = base_registry();
+    char *text = with(base, "    name: acme-api", "    name: configmap");
+    expect_one(text, "name-collision", DIAG_WARNING,
+               "services.api.name: \"configmap\" names the same file as the generated "
+               "ConfigMap (base/configmap.yaml): one overwrites the other",
+               "name: @configmap");
+    free(text);
+    text = with(base, "    name: cache", "    name: configmap-minikube");
+    expect_one(text, "name-collision", DIAG_WARNING,
+               "databases.cache.name: \"configmap-minikube\" names the same file as the "
+               "generated ConfigMap (minikube/configmap-minikube.yaml): one overwrites "
+               "the other",
+               "name: @configmap-minikube");
+    free(text);
+    /* the other directory is fine */
+    text = with(base, "    name: cache", "    name: configmap");
+    diag_list l;
+    ts_check(text, &l);
+    cr_expect_eq(ts_count(&l, "name-collision"), 0);
+    diag_list_free(&l);
+    free(text);
+    free(base);
+}
