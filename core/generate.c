@@ -15,6 +15,15 @@
     "# Auto-generated from config-registry.yaml\n"                            \
     "# DO NOT EDIT MANUALLY - regenerate using: npm run generate:config\n\n"
 
+/* String(v) into sb.  val_to_js_string() appends nothing for an empty list
+ * (String([]) is ""), which leaves a fresh strbuf without storage (data
+ * NULL): start with "" so the text is always a valid C string. */
+static void js_text(strbuf *sb, const val *v)
+{
+    strbuf_adds(sb, "");
+    val_to_js_string(sb, v);
+}
+
 /* ---- small builders -------------------------------------------------------- */
 
 typedef struct {
@@ -44,7 +53,7 @@ static void push(gen_ctx *g, val *s, val *v)
 static val *T(gen_ctx *g, const val *v)
 {
     strbuf sb = STRBUF_INIT;
-    val_to_js_string(&sb, v);
+    js_text(&sb, v);
     val *s = val_new_strn(g->a, sb.data ? sb.data : "", sb.len);
     strbuf_free(&sb);
     return s;
@@ -54,9 +63,9 @@ static val *T(gen_ctx *g, const val *v)
 static val *T2(gen_ctx *g, const val *a, const val *b)
 {
     strbuf sb = STRBUF_INIT;
-    val_to_js_string(&sb, a);
+    js_text(&sb, a);
     strbuf_addc(&sb, ':');
-    val_to_js_string(&sb, b);
+    js_text(&sb, b);
     val *s = val_new_strn(g->a, sb.data, sb.len);
     strbuf_free(&sb);
     return s;
@@ -66,7 +75,7 @@ static val *T2(gen_ctx *g, const val *a, const val *b)
 static val *Tsuf(gen_ctx *g, const val *a, const char *suffix)
 {
     strbuf sb = STRBUF_INIT;
-    val_to_js_string(&sb, a);
+    js_text(&sb, a);
     strbuf_adds(&sb, suffix);
     val *s = val_new_strn(g->a, sb.data, sb.len);
     strbuf_free(&sb);
@@ -167,7 +176,7 @@ static int compose_entry(gen_ctx *g, const val_pair *p, bool services_file,
             strbuf sb = STRBUF_INIT;
             strbuf_add(&sb, env->u.map.items[i].key, env->u.map.items[i].keylen);
             strbuf_addc(&sb, '=');
-            val_to_js_string(&sb, env->u.map.items[i].v);
+            js_text(&sb, env->u.map.items[i].v);
             push(g, list, val_new_strn(g->a, sb.data, sb.len));
             strbuf_free(&sb);
         }
@@ -262,7 +271,7 @@ static int render_compose(gen_ctx *g, gen_set *out)
             if (compose_entry(g, p, f == 1, builder_image, &entry) != 0)
                 return -1;
             strbuf key = STRBUF_INIT;
-            val_to_js_string(&key, val_get(p->v, "name"));
+            js_text(&key, val_get(p->v, "name"));
             val_map_setn(g->a, svcs, key.data, key.len, entry);
             strbuf_free(&key);
         }
@@ -275,7 +284,7 @@ static int render_compose(gen_ctx *g, gen_set *out)
             put(g, n, "external", val_new_bool(g->a, true));
         }
         strbuf key = STRBUF_INIT;
-        val_to_js_string(&key, val_get(net, "name"));
+        js_text(&key, val_get(net, "name"));
         val_map_setn(g->a, nets, key.data, key.len, n);
         strbuf_free(&key);
         put(g, doc, "networks", nets);
@@ -554,7 +563,7 @@ static void workload_file(gen_ctx *g, gen_set *out, const char *dir,
         yamlemit_document(&sb, workload, YAMLEMIT_NO_WIDTH);
     }
     strbuf name = STRBUF_INIT;
-    val_to_js_string(&name, val_get(e, "name"));
+    js_text(&name, val_get(e, "name"));
     add_file(out, GEN_KUBERNETES, util_xasprintf("%s/%s.yaml", dir, name.data), &sb);
     strbuf_free(&name);
 }
@@ -648,19 +657,19 @@ static int render_env(gen_ctx *g, gen_set *out)
                     "# DO NOT EDIT MANUALLY - regenerated automatically on deployment\n"
                     "# This file is NOT committed to git (.gitignore)\n"
                     "\n# JWT Configuration\nJWT_SECRET=\nJWT_EXPIRE_TIME=");
-        val_to_js_string(&sb, val_get(jwt, "expireTime"));
+        js_text(&sb, val_get(jwt, "expireTime"));
         strbuf_adds(&sb, "\nREFRESH_TOKEN_SECRET=\nREFRESH_TOKEN_EXPIRE_TIME=");
-        val_to_js_string(&sb, val_get(jwt, "refreshTokenExpireTime"));
+        js_text(&sb, val_get(jwt, "refreshTokenExpireTime"));
         strbuf_adds(&sb, "\n\n# Database Configuration\nMONGO_HOST=");
-        val_to_js_string(&sb, val_get(c, "mongodb"));
+        js_text(&sb, val_get(c, "mongodb"));
         strbuf_adds(&sb, "\nMONGO_DIRECT_CONNECTION=");
-        val_to_js_string(&sb, val_get(c, "mongoDirectConnection"));
+        js_text(&sb, val_get(c, "mongoDirectConnection"));
         strbuf_adds(&sb, "\n\n# Cache and Storage Configuration\nREDIS_HOST=");
-        val_to_js_string(&sb, val_get(c, "redis"));
+        js_text(&sb, val_get(c, "redis"));
         strbuf_adds(&sb, "\nREDIS_USE_TLS=");
-        val_to_js_string(&sb, val_get(c, "useTls"));
+        js_text(&sb, val_get(c, "useTls"));
         strbuf_adds(&sb, "\n\n# Message Queue Configuration\nRABBITMQ_HOST=");
-        val_to_js_string(&sb, val_get(c, "rabbitmq"));
+        js_text(&sb, val_get(c, "rabbitmq"));
         strbuf_addc(&sb, '\n');
         add_file(out, GEN_ENV,
                  util_xasprintf("%s/.env.%.*s", GEN_CONFIGS_DIR, (int)p->keylen,
