@@ -597,7 +597,8 @@ static void doctor_names_and_ports(vctx *V, entry_ref *E, size_t n)
             np++;
         }
     }
-    qsort(ports, np, sizeof *ports, seen_cmp);
+    if (np) /* qsort(NULL, 0, ...) is undefined */
+        qsort(ports, np, sizeof *ports, seen_cmp);
     for (size_t i = 1; i < np; i++) {
         if (strcmp(ports[i].key, ports[i - 1].key) != 0 || ports[i].idx == ports[i - 1].idx)
             continue;
