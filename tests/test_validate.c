@@ -1093,3 +1093,44 @@ Test(doctor, none_turns_a_reference_clean_tree_into_a_failure)
     diag_list_free(&l);
     free(svcs);
 }
+
+/* ---- registries the checker rejects still do not crash the validator ----------------- */
+
+Test(robust, odd_registries_against_a_generated_tree)
+{
+    static const char *const texts[] = {
+        "services: []\ndatabases: 5\nbuild: x\nnetworks: []\nconnectionStrings: 1\n"
+        "security: null\nmetadata: ~\n",
+        "services:\n  a: ~\n  b: []\n  c: {image: 5, name: [], port: {}, ports: [1]}\n"
+        "databases:\n  d: ~\n  e: {name: x, kubernetes: {volumeClaimTemplate: 5}}\n",
+        "connectionStrings:\n  x: 5\n  kubernetes: ~\nnetworks: {default: 5}\n",
+        "services:\n  api:\n    name: acme-api\n    ports: {web: [1]}\n"
+        "    resources: {memory: 5}\n    dependsOn: {a: 1}\n    image: {repository: [], "
+        "tag: {}}\n",
+        "databases:\n  cache:\n    name: cache\n    port: {}\n    volumes: [1, ~]\n",
+        "build:\n  dockerfiles: [a]\n",
+        /* values whose JavaScript text is "" */
+        "services:\n  a:\n    name: []\n    port: []\n    dependsOn: [[], [~]]\n"
+        "databases:\n  b:\n    name: [~]\n    ports: {x: []}\n"
+        "connectionStrings:\n  local: {mongodb: [], redis: [[]]}\n"
+        "  kubernetes: {mongodb: [], redis: [], rabbitmq: []}\n"
+        "networks: {default: {name: []}}\nmetadata: {name: [], namespace: []}\n",
+    };
+    registry good;
+    char *root = tree(NULL, &good);
+    registry_free(&good);
+    ts_write(root, ENV_EXAMPLE, "MONGO_HOST=x\n");
+    for (size_t i = 0; i < SRV_ARRAY_LEN(texts); i++) {
+        registry r;
+        ts_load(&r, texts[i]);
+        diag_list l;
+        run(root, &r, false, NULL, &l);
+        diag_list_free(&l);
+        gen_set s = {0};
+        char err[SRV_ERRLEN] = "";
+        (void)gen_render(&r, GEN_ALL, &s, err);
+        gen_set_free(&s);
+        registry_free(&r);
+    }
+    cleanup(root, NULL, NULL);
+}
