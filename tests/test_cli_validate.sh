@@ -119,5 +119,10 @@ run "$R" validate --root "$TMP/nonexistent"
 expect_rc 2 "--root that does not exist"
 run "$R" validate extra
 expect_rc 2 "unexpected argument"
+D=$TMP/dir
+mkdir -p "$D/infrastructure/config-registry.yaml"
+run "$D" validate
+expect_rc 2 "a directory where the registry should be"
+expect_in "$TMP/err" "config-registry.yaml" "the I/O error names the registry"
 
 finish
