@@ -1134,3 +1134,50 @@ Test(robust, odd_registries_against_a_generated_tree)
     }
     cleanup(root, NULL, NULL);
 }
+
+static void kustomization_without_api(const char *root)
+{
+    ts_write(root, GEN_BASE_DIR "/kustomization.yaml", "resources:\n- configmap.yaml\n");
+    ts_write(root, GEN_MINIKUBE_DIR "/kustomization.yaml",
+             "resources:\n- ../base\n- queue.yaml\n");
+    char *p = util_path_join(root, GEN_MINIKUBE_DIR "/queue.yaml");
+    cr_assert_eq(unlink(p), 0);
+    free(p);
+}
+
+Test(doctor, generated_workloads_not_applied)
+{
+    diag_list l = doctor_run(V_SERVICES, V_DATABASES, NULL, kustomization_without_api, NULL);
+    expect_doctor(&l, "not-applied", "acme-api.yaml is generated but not listed");
+    const diag *d = ts_diag(&l, "not-applied", "acme-builder.yaml");
+    cr_expect(d && d->sev == DIAG_INFO, "the build-only builder is only a note");
+    /* a listed generated file that is not on disk yet: regenerate */
+    expect_doctor(&l, "kustomization", "queue.yaml is not generated yet");
+    cr_expect_eq(validate_exit_status(&l), 0);
+    diag_list_free(&l);
+}
+
+Test(doctor, notes_for_one_shot_services_and_tls)
+{
+    const char *svcs = "services:\n"
+                       "  builder:\n"
+                       "    name: acme-builder\n    description: d\n"
+                       "    image: {repository: b, tag: t}\n    buildOnly: true\n"
+                       "  job:\n"
+                       "    name: job\n    description: d\n"
+                       "    image: {repository: j, tag: t}\n"
+                       "    restartPolicy: \"no\"\n";
+    const char *cs = "connectionStrings:\n"
+                     "  kubernetes:\n    mongodb: cache-service:7000\n"
+                     "    redis: cache-service:7000\n    rabbitmq: cache-service\n"
+                     "    mongoDirectConnection: false\n    useTls: true\n";
+    diag_list l = doctor_run(svcs, NULL, cs, NULL, NULL);
+    const diag *d = ts_diag(&l, "one-shot", "services.job");
+    cr_expect(d && d->sev == DIAG_INFO && d->src == DIAG_SRC_DOCTOR);
+    d = ts_diag(&l, "configmap-tls", "REDIS_USE_TLS");
+    cr_expect(d && d->sev == DIAG_INFO && d->src == DIAG_SRC_DOCTOR);
+    /* base and minikube both fall back to kubernetes */
+    cr_expect_eq(ts_count(&l, "configmap-tls"), 2);
+    cr_expect_eq(validate_exit_status(&l), 0);
+    diag_list_free(&l);
+}
