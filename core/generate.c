@@ -15,6 +15,15 @@
     "# Auto-generated from config-registry.yaml\n"                            \
     "# DO NOT EDIT MANUALLY - regenerate using: npm run generate:config\n\n"
 
+/* String(v) into sb.  val_to_js_string() appends nothing for an empty list
+ * (String([]) is ""), which leaves a fresh strbuf without storage (data
+ * NULL): start with "" so the text is always a valid C string. */
+static void js_text(strbuf *sb, const val *v)
+{
+    strbuf_adds(sb, "");
+    val_to_js_string(sb, v);
+}
+
 /* ---- small builders -------------------------------------------------------- */
 
 typedef struct {
@@ -46,7 +55,7 @@ static void push(gen_ctx *g, val *s, val *v)
 static val *T(gen_ctx *g, const val *v)
 {
     strbuf sb = STRBUF_INIT;
-    val_to_js_string(&sb, v);
+    js_text(&sb, v);
     val *s = val_new_strn(g->a, sb.data ? sb.data : "", sb.len);
     strbuf_free(&sb);
     return s;
@@ -56,9 +65,9 @@ static val *T(gen_ctx *g, const val *v)
 static val *T2(gen_ctx *g, const val *a, const val *b)
 {
     strbuf sb = STRBUF_INIT;
-    val_to_js_string(&sb, a);
+    js_text(&sb, a);
     strbuf_addc(&sb, ':');
-    val_to_js_string(&sb, b);
+    js_text(&sb, b);
     val *s = val_new_strn(g->a, sb.data, sb.len);
     strbuf_free(&sb);
     return s;
@@ -68,7 +77,7 @@ static val *T2(gen_ctx *g, const val *a, const val *b)
 static val *Tsuf(gen_ctx *g, const val *a, const char *suffix)
 {
     strbuf sb = STRBUF_INIT;
-    val_to_js_string(&sb, a);
+    js_text(&sb, a);
     strbuf_adds(&sb, suffix);
     val *s = val_new_strn(g->a, sb.data, sb.len);
     strbuf_free(&sb);
@@ -169,7 +178,7 @@ static int compose_entry(gen_ctx *g, const val_pair *p, bool services_file,
             strbuf sb = STRBUF_INIT;
             strbuf_add(&sb, env->u.map.items[i].key, env->u.map.items[i].keylen);
             strbuf_addc(&sb, '=');
-            val_to_js_string(&sb, env->u.map.items[i].v);
+            js_text(&sb, env->u.map.items[i].v);
             push(g, list, val_new_strn(g->a, sb.data, sb.len));
             strbuf_free(&sb);
         }
@@ -264,7 +273,7 @@ static int render_compose(gen_ctx *g, gen_set *out)
             if (compose_entry(g, p, f == 1, builder_image, &entry) != 0)
                 return -1;
             strbuf key = STRBUF_INIT;
-            val_to_js_string(&key, val_get(p->v, "name"));
+            js_text(&key, val_get(p->v, "name"));
             val_map_setn(g->a, svcs, key.data, key.len, entry);
             strbuf_free(&key);
         }
@@ -277,7 +286,7 @@ static int render_compose(gen_ctx *g, gen_set *out)
             put(g, n, "external", val_new_bool(g->a, true));
         }
         strbuf key = STRBUF_INIT;
-        val_to_js_string(&key, val_get(net, "name"));
+        js_text(&key, val_get(net, "name"));
         val_map_setn(g->a, nets, key.data, key.len, n);
         strbuf_free(&key);
         put(g, doc, "networks", nets);
@@ -556,7 +565,7 @@ static void workload_file(gen_ctx *g, gen_set *out, const char *dir,
         yamlemit_document(&sb, workload, YAMLEMIT_NO_WIDTH);
     }
     strbuf name = STRBUF_INIT;
-    val_to_js_string(&name, val_get(e, "name"));
+    js_text(&name, val_get(e, "name"));
     add_file(out, GEN_KUBERNETES, util_xasprintf("%s/%s.yaml", dir, name.data), &sb);
     strbuf_free(&name);
 }
@@ -654,19 +663,19 @@ static int render_env(gen_ctx *g, gen_set *out)
                     "# DO NOT EDIT MANUALLY - regenerated automatically on deployment\n"
                     "# This file is NOT committed to git (.gitignore)\n"
                     "\n# JWT Configuration\nJWT_SECRET=\nJWT_EXPIRE_TIME=");
-        val_to_js_string(&sb, val_get(jwt, "expireTime"));
+        js_text(&sb, val_get(jwt, "expireTime"));
         strbuf_adds(&sb, "\nREFRESH_TOKEN_SECRET=\nREFRESH_TOKEN_EXPIRE_TIME=");
-        val_to_js_string(&sb, val_get(jwt, "refreshTokenExpireTime"));
+        js_text(&sb, val_get(jwt, "refreshTokenExpireTime"));
         strbuf_adds(&sb, "\n\n# Database Configuration\nMONGO_HOST=");
-        val_to_js_string(&sb, val_get(c, "mongodb"));
+        js_text(&sb, val_get(c, "mongodb"));
         strbuf_adds(&sb, "\nMONGO_DIRECT_CONNECTION=");
-        val_to_js_string(&sb, val_get(c, "mongoDirectConnection"));
+        js_text(&sb, val_get(c, "mongoDirectConnection"));
         strbuf_adds(&sb, "\n\n# Cache and Storage Configuration\nREDIS_HOST=");
-        val_to_js_string(&sb, val_get(c, "redis"));
+        js_text(&sb, val_get(c, "redis"));
         strbuf_adds(&sb, "\nREDIS_USE_TLS=");
-        val_to_js_string(&sb, val_get(c, "useTls"));
+        js_text(&sb, val_get(c, "useTls"));
         strbuf_adds(&sb, "\n\n# Message Queue Configuration\nRABBITMQ_HOST=");
-        val_to_js_string(&sb, val_get(c, "rabbitmq"));
+        js_text(&sb, val_get(c, "rabbitmq"));
         strbuf_addc(&sb, '\n');
         add_file(out, GEN_ENV,
                  util_xasprintf("%s/.env.%.*s", GEN_CONFIGS_DIR, (int)p->keylen,
@@ -765,6 +774,7 @@ int gen_render(const registry *r, unsigned groups, gen_set *out, char *err)
     arena a;
     arena_init(&a);
     gen_ctx g = {&a, r, err};
+    size_t n0 = out->n;
     int rc = 0;
     if (!r->root) {
         rc = fail(&g, "no registry loaded");
@@ -778,6 +788,13 @@ int gen_render(const registry *r, unsigned groups, gen_set *out, char *err)
         if (rc == 0 && (groups & GEN_AGENTS))
             rc = render_agents(&g, out);
     }
+    /* on failure the set is left as it was: no half-rendered target */
+    for (size_t i = n0; rc != 0 && i < out->n; i++) {
+        free(out->files[i].rel);
+        free(out->files[i].data);
+    }
+    if (rc != 0)
+        out->n = n0;
     arena_free(&a);
     return rc;
 }
@@ -816,6 +833,14 @@ int gen_write(const char *root, const gen_set *s, gen_change *status, char *err)
         if (st == GEN_UNCHANGED)
             continue;
         char *path = util_path_join(root, f->rel);
+        /* rename() cannot replace a directory: find out now, before any
+         * file is committed, not halfway through the commits */
+        if (st == GEN_UPDATED && !util_is_file(path)) {
+            util_seterr(err, "%s: cannot replace: not a regular file", path);
+            free(path);
+            rc = -1;
+            break;
+        }
         /* files come grouped by folder: create each folder once */
         char *dir = util_xstrdup(path);
         *strrchr(dir, '/') = '\0';

@@ -53,7 +53,8 @@ unsigned gen_parse_targets(int n, char *const *names, strbuf *unknown);
 const char *gen_group_name(gen_group g);
 
 /* Render the selected groups.  Fails (err names the entry) on the registries
- * the reference generator cannot handle either. */
+ * the reference generator cannot handle either; `out` is then left as it
+ * was (no partial set). */
 int gen_render(const registry *r, unsigned groups, gen_set *out, char *err);
 void gen_set_free(gen_set *s);
 

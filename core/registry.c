@@ -16,7 +16,9 @@ static int finish_load(registry *r, int rc, char *err)
 {
     if (rc != 0)
         return -1;
-    if (!r->root) {
+    if (!r->root || (r->root->kind == VAL_NULL && r->root->line == 0)) {
+        /* empty, or only comments */
+        r->root = NULL;
         util_seterr(err, "%s: the registry is empty", r->shown);
         return -1;
     }
@@ -189,7 +191,6 @@ static const field kubernetes_f[] = {
 /* Fields shared by services and databases. */
 #define ENTRY_COMMON                                                          \
     {"name", K_STR, F_REQ, NULL, NULL},                                       \
-    {"image", K_MAP, F_REQ, image_f, NULL},                                   \
     {"command", K_MAP | K_SEQ, 0, command_f, &str_item},                      \
     {"ports", K_MAP, F_DICT, NULL, &int_item},                                \
     {"port", K_INT, 0, NULL, NULL},                                           \
@@ -206,6 +207,7 @@ static const field kubernetes_f[] = {
 
 static const field service_f[] = {
     ENTRY_COMMON,
+    {"image", K_MAP, F_REQ, image_f, NULL},
     {"description", K_STR, F_REQ, NULL, NULL},
     END,
 };
@@ -213,6 +215,8 @@ static const field service_item = {"", K_MAP, 0, service_f, NULL};
 
 static const field database_f[] = {
     ENTRY_COMMON,
+    /* required too, but check_entry() reports it in the reference's words */
+    {"image", K_MAP, 0, image_f, NULL},
     {"description", K_STR, 0, NULL, NULL},
     {"kubernetes", K_MAP, 0, kubernetes_f, NULL},
     END,
@@ -339,6 +343,10 @@ static void value_preview(strbuf *sb, const val *v)
     switch (v->kind) {
     case VAL_STR: {
         size_t n = v->u.str.len > 40 ? 40 : v->u.str.len;
+        /* never cut a UTF-8 sequence in half */
+        while (n < v->u.str.len && n > 0 &&
+               ((unsigned char)v->u.str.s[n] & 0xC0) == 0x80)
+            n--;
         strbuf_addc(sb, '"');
         strbuf_add(sb, v->u.str.s, n);
         strbuf_adds(sb, v->u.str.len > 40 ? "…\"" : "\"");
@@ -504,6 +512,15 @@ static void check_entry(checker *C, const char *section, const val_pair *p,
                  name->line, name->col,
                  "%s.%s.name: \"%s\" cannot name a file (no '/', '.' or '..')",
                  section, p->key, ns);
+    /* the manifest <name>.yaml would be the file of a generated ConfigMap:
+     * one overwrites the other and generate --check never settles */
+    const char *cm = is_db ? "configmap-minikube" : "configmap";
+    if (util_streq(ns, cm))
+        diag_add(C->out, DIAG_WARNING, DIAG_SRC_REGISTRY, "name-collision",
+                 C->r->shown, name->line, name->col,
+                 "%s.%s.name: \"%s\" names the same file as the generated "
+                 "ConfigMap (%s/%s.yaml): one overwrites the other",
+                 section, p->key, ns, is_db ? "minikube" : "base", cm);
     if (!is_db && bad_file_name(p->key))
         diag_add(C->out, DIAG_ERROR, DIAG_SRC_REGISTRY, "bad-name", C->r->shown,
                  p->line, p->col,
@@ -526,6 +543,7 @@ static void check_entry(checker *C, const char *section, const val_pair *p,
                      "%s.%s.image.tag: %s is a number; quote numeric-looking "
                      "tags (\"%s\")",
                      section, p->key, tag->raw, tag->raw);
+        strbuf_free(&js);
     }
     const val *port = val_get(e, "port");
     if (port && port->kind == VAL_NUM && port->u.num == 0)

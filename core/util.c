@@ -113,6 +113,7 @@ void strbuf_grow(strbuf *sb, size_t extra)
         cap = cap > SIZE_MAX / 2 ? need : cap * 2;
     sb->data = util_xrealloc(sb->data, cap);
     sb->cap = cap;
+    sb->data[sb->len] = '\0';
 }
 
 void strbuf_add(strbuf *sb, const void *p, size_t n)

@@ -23,6 +23,15 @@ typedef struct {
     arena mem; /* parsed files */
 } vctx;
 
+/* String(v) into sb.  val_to_js_string() appends nothing for an empty list
+ * (String([]) is ""), which leaves a fresh strbuf without storage (data
+ * NULL): start with "" so the text is always a valid C string. */
+static void js_text(strbuf *sb, const val *v)
+{
+    strbuf_adds(sb, "");
+    val_to_js_string(sb, v);
+}
+
 static char *json_of(const val *v)
 {
     strbuf sb = STRBUF_INIT;
@@ -112,6 +121,14 @@ static val *load_json(vctx *V, const char *rel, bool *present)
         } else {
             const char *end = NULL;
             cJSON *j = cJSON_ParseWithLengthOpts(data, len, &end, 0);
+            /* JSON.parse rejects anything but whitespace after the value */
+            while (j && end && end < data + len &&
+                   (*end == ' ' || *end == '\t' || *end == '\n' || *end == '\r'))
+                end++;
+            if (j && end && end < data + len) {
+                cJSON_Delete(j);
+                j = NULL;
+            }
             if (!j) {
                 int line = 1, col = 1;
                 for (const char *p = data; end && p < end && p < data + len; p++) {
@@ -141,8 +158,16 @@ static val *load_json(vctx *V, const char *rel, bool *present)
 static bool compose_has_port(vctx *V, const char *rel, const val *list,
                              const val *port, bool *bad)
 {
+    if (list && list->kind != VAL_SEQ && list->kind != VAL_NULL) {
+        /* the reference calls .some() on it and throws */
+        if (!*bad)
+            diag_add(V->out, DIAG_ERROR, DIAG_SRC_REFERENCE, "parse", rel, list->line,
+                     list->col, "Error validating configurations: ports is not a list");
+        *bad = true;
+        return false;
+    }
     strbuf needle = STRBUF_INIT;
-    val_to_js_string(&needle, port);
+    js_text(&needle, port);
     bool found = false;
     for (size_t i = 0; i < val_len(list) && !found; i++) {
         const val *item = list->u.seq.items[i];
@@ -172,7 +197,7 @@ static void stage_compose_file(vctx *V, const char *rel, const val *entries)
     for (size_t i = 0; i < entries->u.map.n; i++) {
         const val *e = entries->u.map.items[i].v;
         strbuf name = STRBUF_INIT;
-        val_to_js_string(&name, val_get(e, "name"));
+        js_text(&name, val_get(e, "name"));
         const val *svc = val_get(svcs, name.data);
         if (!svc) {
             char *msg = util_xasprintf("Missing service definition for %s", name.data);
@@ -291,7 +316,7 @@ static void check_manifest(vctx *V, const char *rel, const val *e)
     arena *a = &V->mem;
     const val *cports = val_get(c, "ports");
     val *list = val_new_seq(a);
-    for (size_t i = 0; i < val_len(cports); i++) {
+    for (size_t i = 0; i < val_len(cports) && val_is(cports, VAL_SEQ); i++) {
         const val *cp = val_get(cports->u.seq.items[i], "containerPort");
         val_seq_push(a, list, cp ? (val *)cp : NULL);
     }
@@ -360,7 +385,7 @@ static void stage_kubernetes(vctx *V)
         for (size_t i = 0; i < val_len(entries) && val_is(entries, VAL_MAP); i++) {
             const val *e = entries->u.map.items[i].v;
             strbuf name = STRBUF_INIT;
-            val_to_js_string(&name, val_get(e, "name"));
+            js_text(&name, val_get(e, "name"));
             char *rel = util_xasprintf("%s/%s.yaml", sets[s].dir, name.data);
             check_manifest(V, rel, e);
             free(rel);
@@ -439,7 +464,7 @@ static void stage_env(vctx *V)
     for (size_t i = 0; i < 2; i++) {
         const val *want = val_get(local, checks[i].key);
         strbuf sb = STRBUF_INIT;
-        val_to_js_string(&sb, want);
+        js_text(&sb, want);
         if (!strstr(text, sb.data))
             ref_issue(V, DIAG_WARNING, checks[i].code, rel, 0, checks[i].msg, want,
                       manual);
@@ -566,13 +591,14 @@ static void doctor_names_and_ports(vctx *V, entry_ref *E, size_t n)
                 ports = util_xrealloc(ports, cap * sizeof *ports);
             }
             strbuf sb = STRBUF_INIT;
-            val_to_js_string(&sb, pv);
+            js_text(&sb, pv);
             ports[np].key = strbuf_detach(&sb, NULL);
             ports[np].idx = i;
             np++;
         }
     }
-    qsort(ports, np, sizeof *ports, seen_cmp);
+    if (np) /* qsort(NULL, 0, ...) is undefined */
+        qsort(ports, np, sizeof *ports, seen_cmp);
     for (size_t i = 1; i < np; i++) {
         if (strcmp(ports[i].key, ports[i - 1].key) != 0 || ports[i].idx == ports[i - 1].idx)
             continue;
@@ -604,7 +630,7 @@ static void doctor_depends(vctx *V)
                 if (found)
                     continue;
                 strbuf sb = STRBUF_INIT;
-                val_to_js_string(&sb, want);
+                js_text(&sb, want);
                 doc_issue(V, DIAG_WARNING, "depends-on", V->r->shown, want,
                           "%s.%s.dependsOn: \"%s\" names no entry of %s (compose "
                           "depends_on only sees services of the same file)",
@@ -695,7 +721,7 @@ static void doctor_kustomizations(vctx *V, const gen_set *gen)
             for (size_t i = 0; i < val_len(services) && val_is(services, VAL_MAP); i++) {
                 const val *e = services->u.map.items[i].v;
                 strbuf name = STRBUF_INIT;
-                val_to_js_string(&name, val_get(e, "name"));
+                js_text(&name, val_get(e, "name"));
                 strbuf_adds(&name, ".yaml");
                 bool listed = false;
                 for (size_t r = 0; r < val_len(items) && val_is(items, VAL_SEQ); r++)

@@ -593,6 +593,7 @@ static void js_join(strbuf *sb, const val *v, int depth)
 
 void val_to_js_string(strbuf *sb, const val *v)
 {
+    strbuf_grow(sb, 0); /* an empty text still leaves a valid string */
     if (!v) {
         strbuf_adds(sb, "undefined");
         return;

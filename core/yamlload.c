@@ -751,8 +751,8 @@ int yamlload_parse(arena *a, const char *name, const char *data, size_t len,
     free(L.anchors);
     free(L.aslots);
     if (rc == 0 && L.docs == 0 && js_has_document(data, len)) {
-        L.root = val_new_null(a); /* a stream of comments is null */
-        L.root->line = L.root->col = 1;
+        /* a stream of comments is null; line 0: it stands nowhere */
+        L.root = val_new_null(a);
     }
     if (rc == 0)
         *out = L.root;

@@ -18,20 +18,24 @@ int cli_open_project(cli_project *p, const char *root_opt, const char *cmd)
     char err[SRV_ERRLEN];
     if (project_find_root(root_opt, NULL, &p->root, err) != 0) {
         fprintf(stderr, "srvconsole %s: %s\n", cmd, err);
+        snprintf(p->error, sizeof p->error, "%s", err);
         return EXIT_USAGE;
     }
     char *path = project_path(p->root, PROJECT_REGISTRY_REL);
     int rc = registry_load(&p->reg, path, PROJECT_REGISTRY_REL, err);
-    free(path);
     if (rc != 0) {
         fprintf(stderr, "srvconsole %s: %s\n", cmd, err);
-        int status = strstr(err, "No such file") || strstr(err, "Permission denied") ||
-                             strstr(err, "too large")
+        snprintf(p->error, sizeof p->error, "%s", err);
+        /* I/O errors exit 2, a registry that does not parse 1 */
+        int status = !util_is_file(path) || strstr(err, "No such file") ||
+                             strstr(err, "Permission denied") || strstr(err, "too large")
                          ? EXIT_USAGE
                          : 1;
+        free(path);
         cli_close_project(p);
         return status;
     }
+    free(path);
     registry_check(&p->reg, &p->diags);
     return 0;
 }

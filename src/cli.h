@@ -11,6 +11,7 @@ typedef struct {
     char *root;   /* absolute package root */
     registry reg; /* loaded registry */
     diag_list diags; /* registry_check() findings */
+    char error[SRV_ERRLEN]; /* why cli_open_project() failed (also printed) */
 } cli_project;
 
 /* Find the root and load + check the registry.  Prints errors itself.

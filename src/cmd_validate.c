@@ -37,8 +37,18 @@ int cmd_validate(int argc, char **argv)
     cli_project P;
     int rc = cli_open_project(&P, root_opt, "validate");
     if (rc != 0) {
-        if (json)
-            printf("[]\n");
+        if (json) {
+            /* the failure itself is the finding: never an empty list */
+            diag_list l;
+            diag_list_init(&l);
+            diag_add(&l, DIAG_ERROR, DIAG_SRC_REGISTRY, rc == EXIT_USAGE ? "io" : "parse",
+                     "", 0, 0, "%s", P.error);
+            strbuf sb = STRBUF_INIT;
+            diag_list_json(&sb, &l);
+            fwrite(sb.data, 1, sb.len, stdout);
+            strbuf_free(&sb);
+            diag_list_free(&l);
+        }
         return rc;
     }
     validate_run(P.root, &P.reg, &o, &P.diags);

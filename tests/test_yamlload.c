@@ -592,8 +592,7 @@ Test(bad, comments_only_is_null)
     registry r;
     const char *t = "# commented out\n";
     cr_assert_eq(registry_load_string(&r, "reg.yaml", t, strlen(t), err), -1);
-    cr_assert(strstr(err, "reg.yaml:1:1: expected a map at the top level, got null"),
-              "%s", err);
+    cr_assert(strstr(err, "reg.yaml: the registry is empty"), "%s", err);
     registry_free(&r);
 }
 
