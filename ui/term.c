@@ -33,7 +33,7 @@ const term_symbols *term_syms(void)
 
 int term_attr(term_role r)
 {
-    return r >= 0 && r < TH__COUNT ? attrs[r] : A_NORMAL;
+    return r >= 0 && r < TH__COUNT ? attrs[r] : (int)A_NORMAL;
 }
 
 static void setup_theme(bool color)
