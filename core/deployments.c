@@ -305,20 +305,212 @@ static void line_col(const char *data, size_t off, int *line, int *col)
     }
 }
 
-static void parse_warning(lctx *L, const char *data, size_t len, size_t off)
+/* ---- a strict JSON syntax check (JSON.parse's grammar) ----------------------
+ * cJSON is lenient in places (raw control characters in strings) and its
+ * error position is sometimes one byte late; this locates the first error
+ * exactly and says what was expected. */
+
+typedef struct {
+    const char *s;
+    size_t len, i;
+    const char *msg;
+    int depth;
+} jchk;
+
+static void jws(jchk *J)
+{
+    while (J->i < J->len && (J->s[J->i] == ' ' || J->s[J->i] == '\t' || J->s[J->i] == '\n' ||
+                             J->s[J->i] == '\r'))
+        J->i++;
+}
+
+static bool jfail(jchk *J, const char *msg)
+{
+    if (!J->msg)
+        J->msg = J->i >= J->len ? "unexpected end of input" : msg;
+    return false;
+}
+
+static bool jvalue(jchk *J);
+
+static bool jstring(jchk *J)
+{
+    J->i++; /* opening quote */
+    while (J->i < J->len) {
+        unsigned char c = (unsigned char)J->s[J->i];
+        if (c == '"') {
+            J->i++;
+            return true;
+        }
+        if (c < 0x20)
+            return jfail(J, "control character in a string (escape it)");
+        if (c == '\\') {
+            J->i++;
+            if (J->i >= J->len)
+                break;
+            char e = J->s[J->i];
+            if (e == 'u') {
+                for (int k = 1; k <= 4; k++) {
+                    if (J->i + (size_t)k >= J->len) {
+                        J->i = J->len;
+                        return jfail(J, "");
+                    }
+                    char h = J->s[J->i + (size_t)k];
+                    if (!((h >= '0' && h <= '9') || (h >= 'a' && h <= 'f') ||
+                          (h >= 'A' && h <= 'F'))) {
+                        J->i += (size_t)k;
+                        return jfail(J, "bad \\u escape (four hex digits expected)");
+                    }
+                }
+                J->i += 5;
+                continue;
+            }
+            if (!strchr("\"\\/bfnrt", e) || e == '\0')
+                return jfail(J, "bad escape in a string");
+        }
+        J->i++;
+    }
+    J->msg = "unterminated string";
+    return false;
+}
+
+static bool jdigits(jchk *J)
+{
+    size_t st = J->i;
+    while (J->i < J->len && J->s[J->i] >= '0' && J->s[J->i] <= '9')
+        J->i++;
+    return J->i > st || jfail(J, "digit expected in a number");
+}
+
+static bool jnumber(jchk *J)
+{
+    if (J->s[J->i] == '-')
+        J->i++;
+    if (J->i < J->len && J->s[J->i] == '0')
+        J->i++;
+    else if (!jdigits(J))
+        return false;
+    if (J->i < J->len && J->s[J->i] == '.') {
+        J->i++;
+        if (!jdigits(J))
+            return false;
+    }
+    if (J->i < J->len && (J->s[J->i] == 'e' || J->s[J->i] == 'E')) {
+        J->i++;
+        if (J->i < J->len && (J->s[J->i] == '+' || J->s[J->i] == '-'))
+            J->i++;
+        if (!jdigits(J))
+            return false;
+    }
+    return true;
+}
+
+static bool jcontainer(jchk *J, bool object)
+{
+    char close = object ? '}' : ']';
+    if (++J->depth > 1000)
+        return jfail(J, "nested too deeply");
+    J->i++;
+    jws(J);
+    if (J->i < J->len && J->s[J->i] == close) {
+        J->i++;
+        J->depth--;
+        return true;
+    }
+    for (;;) {
+        if (object) {
+            if (J->i >= J->len || J->s[J->i] != '"')
+                return jfail(J, "expected a string key");
+            if (!jstring(J))
+                return false;
+            jws(J);
+            if (J->i >= J->len || J->s[J->i] != ':')
+                return jfail(J, "expected ':' after the key");
+            J->i++;
+            jws(J);
+        }
+        if (!jvalue(J))
+            return false;
+        jws(J);
+        if (J->i < J->len && J->s[J->i] == ',') {
+            J->i++;
+            jws(J);
+            continue;
+        }
+        if (J->i < J->len && J->s[J->i] == close) {
+            J->i++;
+            J->depth--;
+            return true;
+        }
+        return jfail(J, object ? "expected ',' or '}'" : "expected ',' or ']'");
+    }
+}
+
+static bool jliteral(jchk *J, const char *word)
+{
+    size_t n = strlen(word);
+    for (size_t k = 0; k < n; k++) {
+        if (J->i >= J->len || J->s[J->i] != word[k])
+            return jfail(J, "unexpected character");
+        J->i++;
+    }
+    return true;
+}
+
+static bool jvalue(jchk *J)
+{
+    if (J->i >= J->len)
+        return jfail(J, "");
+    char c = J->s[J->i];
+    switch (c) {
+    case '{':
+        return jcontainer(J, true);
+    case '[':
+        return jcontainer(J, false);
+    case '"':
+        return jstring(J);
+    case 't':
+        return jliteral(J, "true");
+    case 'f':
+        return jliteral(J, "false");
+    case 'n':
+        return jliteral(J, "null");
+    default:
+        if (c == '-' || (c >= '0' && c <= '9'))
+            return jnumber(J);
+        return jfail(J, "unexpected character");
+    }
+}
+
+/* 0 when `data` is valid JSON, else -1 with the byte offset and a message. */
+static int json_check(const char *data, size_t len, size_t *off, const char **msg)
+{
+    jchk J = {.s = data, .len = len};
+    jws(&J);
+    if (jvalue(&J)) {
+        jws(&J);
+        if (J.i >= len)
+            return 0;
+        J.msg = "unexpected text after the JSON value";
+    }
+    *off = J.i;
+    *msg = J.msg ? J.msg : "invalid JSON";
+    return -1;
+}
+
+static void parse_warning(lctx *L, const char *data, size_t len, size_t off, const char *msg)
 {
     int line, col;
     if (off > len)
         off = len;
     line_col(data, off, &line, &col);
     strbuf what = STRBUF_INIT;
-    if (off >= len) {
-        strbuf_adds(&what, "unexpected end of input");
-    } else {
+    strbuf_adds(&what, msg);
+    if (off < len) {
         size_t n = 0;
         while (off + n < len && n < 16 && data[off + n] != '\n' && data[off + n] != '\r')
             n++;
-        strbuf_adds(&what, "unexpected text '");
+        strbuf_adds(&what, " at '");
         strbuf_add(&what, data + off, n);
         strbuf_adds(&what, "'");
     }
@@ -343,20 +535,18 @@ static void load_file(lctx *L, const char *path)
                  "Failed to load config from %s: %s; the file is skipped", L->file, err);
         return;
     }
+    size_t off = 0;
+    const char *msg = NULL;
+    if (json_check(data, len, &off, &msg) != 0) {
+        parse_warning(L, data, len, off, msg);
+        free(data);
+        return;
+    }
     const char *end = NULL;
     cJSON *root = cJSON_ParseWithLengthOpts(data, len, &end, 0);
-    /* JSON.parse allows only whitespace after the value */
-    if (root && end) {
-        while (end < data + len && (*end == ' ' || *end == '\t' || *end == '\n' || *end == '\r'))
-            end++;
-        if (end < data + len) {
-            cJSON_Delete(root);
-            root = NULL;
-        }
-    }
-    if (!root) {
-        size_t off = end && end >= data ? (size_t)(end - data) : len;
-        parse_warning(L, data, len, off);
+    if (!root) { /* not expected after the check: cJSON's own limits */
+        off = end && end >= data ? (size_t)(end - data) : 0;
+        parse_warning(L, data, len, off, "not accepted by the JSON parser");
         free(data);
         return;
     }
