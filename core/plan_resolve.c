@@ -473,6 +473,67 @@ static void sh_or_kubectl(pctx *P, const deploy *d, const char *env)
     add_hooks(P, post, PLAN_POST_UP, 0);
 }
 
+/* Does step s generate the compose files (GEN with no target, "all" or
+ * "docker-compose"), natively or verbatim? */
+static bool generates_compose(const plan_step *s)
+{
+    if (s->phase != PLAN_PRE_BUILD && s->phase != PLAN_POST_UP)
+        return false;
+    char **t = s->kind == PLAN_NATIVE_GENERATE ? NULL : plan_generator_hook_targets(s->display);
+    char *const *targets = s->kind == PLAN_NATIVE_GENERATE ? s->targets : t;
+    bool yes = false;
+    if (s->kind == PLAN_NATIVE_GENERATE || t) {
+        yes = !targets || !targets[0];
+        for (size_t i = 0; targets && targets[i]; i++)
+            yes = yes || !strcmp(targets[i], "all") || !strcmp(targets[i], "docker-compose");
+    }
+    shellwords_free(t);
+    return yes;
+}
+
+/* Preconditions the reference does not check (spec §5.6), as notes: they
+ * never add steps. */
+static void preflight(pctx *P)
+{
+    plan *p = P->p;
+    /* compose files that do not exist and that no earlier step generates */
+    bool generated = false;
+    for (size_t i = 0; i < p->n_steps; i++) {
+        const plan_step *s = &p->steps[i];
+        if (generates_compose(s))
+            generated = true;
+        if (!s->compose_file || s->kind == PLAN_WAIT || generated || util_exists(s->compose_file))
+            continue;
+        bool seen = false; /* one note per file */
+        for (size_t k = 0; k < i; k++)
+            seen = seen || (p->steps[k].compose_file &&
+                            strcmp(p->steps[k].compose_file, s->compose_file) == 0);
+        if (seen)
+            continue;
+        char *rel = util_path_relative(s->compose_file, p->root);
+        add_note(P, "preflight: %s does not exist and no step before it generates it: run "
+                    "`srvconsole generate docker-compose` first",
+                 rel);
+        free(rel);
+    }
+    /* the assets folder of the reference hooks is not in git */
+    static const char assets[] = "infrastructure/tools/deployment-cli/assets";
+    for (size_t i = 0; i < p->n_steps; i++) {
+        const plan_step *s = &p->steps[i];
+        bool hook = s->phase == PLAN_PRE_BUILD || s->phase == PLAN_POST_UP;
+        if (!hook || !strstr(s->display, assets))
+            continue;
+        char *dir = util_path_join(p->root, assets);
+        bool missing = !util_is_dir(dir);
+        free(dir);
+        if (missing)
+            add_note(P, "preflight: %s/ does not exist (it is not in git), so the hooks that "
+                        "write into it fail: create it with `mkdir -p %s`",
+                     assets, assets);
+        break;
+    }
+}
+
 plan *plan_resolve(const deploy_set *set, const char *root, const char *env,
                    const char *name, const plan_opts *opts, char *err, size_t errlen)
 {
@@ -531,6 +592,7 @@ plan *plan_resolve(const deploy_set *set, const char *root, const char *env,
     } else {
         sh_or_kubectl(&P, d, env);
     }
+    preflight(&P);
     /* move the growable arrays into the arena: plan_free() frees only that */
     plan_step *steps = arena_alloc(a, (p->n_steps ? p->n_steps : 1) * sizeof *steps);
     if (p->n_steps)

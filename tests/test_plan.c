@@ -115,6 +115,21 @@ static void expect_steps(const plan *p, const char *const *want)
     strbuf_free(&w);
 }
 
+/* Notes that are not preflight remarks (the temp trees here lack the compose
+ * files); *first gets the first of them. */
+static size_t own_notes(const plan *p, const char **first)
+{
+    size_t n = 0;
+    *first = "";
+    for (size_t i = 0; i < p->n_notes; i++) {
+        if (util_startswith(p->notes[i], "preflight: "))
+            continue;
+        if (n++ == 0)
+            *first = p->notes[i];
+    }
+    return n;
+}
+
 #define STEPS(...) ((const char *const[]){__VA_ARGS__, NULL})
 #define NO_STEPS ((const char *const[]){NULL})
 
@@ -357,8 +372,9 @@ Test(plan, kubectl_is_argv_with_target_args)
     p = resolve("l", "ops");
     cr_assert_eq(p->steps[0].kind, PLAN_SHELL);
     expect_argv(&p->steps[0], STEPS("/bin/sh", "-c", "kubectl get pods | head"));
-    cr_assert_eq(p->n_notes, 1);
-    cr_assert(strstr(p->notes[0], "/bin/sh") && strstr(p->notes[0], "'|'"), "%s", p->notes[0]);
+    const char *note;
+    cr_assert_eq(own_notes(p, &note), 1);
+    cr_assert(strstr(note, "/bin/sh") && strstr(note, "'|'"), "%s", note);
     plan_free(p);
 }
 
@@ -467,7 +483,8 @@ Test(plan, header_fields)
     cr_assert_str_eq(p->compose, "docker compose");
     cr_assert_str_eq(p->file, DIR_REL "/x.json");
     cr_assert_not(p->compose_v1);
-    cr_assert_eq(p->n_notes, 0);
+    const char *note;
+    cr_assert_eq(own_notes(p, &note), 0, "%s", note);
     plan_free(p);
 }
 
@@ -691,8 +708,9 @@ Test(plan, v1_without_wait_adds_no_step)
     plan_opts o = {.compose = "docker-compose", .wait_timeout = 5};
     plan *p = resolve_with("l", "d", &o);
     expect_steps(p, STEPS("up|docker-compose -f \"@/c.yml\" down -v"));
-    cr_assert_eq(p->n_notes, 1, "only the general v1 note");
-    cr_assert(strstr(p->notes[0], "Compose v2"), "%s", p->notes[0]);
+    const char *note;
+    cr_assert_eq(own_notes(p, &note), 1, "only the general v1 note");
+    cr_assert(strstr(note, "Compose v2"), "%s", note);
     plan_free(p);
 }
 
@@ -731,7 +749,7 @@ Test(plan, v1_notes_additional_contexts_and_v2_hooks)
     plan_free(p);
     o.compose = "docker compose";
     p = resolve_with("l", "u", &o);
-    cr_assert_eq(p->n_notes, 0, "no note with Compose v2");
+    cr_assert_eq(p->n_notes, 0, "no note with Compose v2 (and the files exist)");
     plan_free(p);
 }
 
@@ -743,8 +761,81 @@ Test(plan, args_that_need_a_shell_run_through_it)
     expect_steps(p, STEPS("up|docker compose -f \"@/c.yml\" up -d $SERVICES"));
     cr_assert_eq(p->steps[0].kind, PLAN_SHELL);
     expect_argv(&p->steps[0], STEPS("/bin/sh", "-c", p->steps[0].display));
+    const char *note;
+    cr_assert_eq(own_notes(p, &note), 1);
+    cr_assert(strstr(note, "c.yml") && strstr(note, "/bin/sh"), "%s", note);
+    plan_free(p);
+}
+
+/* ---- preflight (spec §5.6): notes, never steps ------------------------------------- */
+
+static size_t notes_with(const plan *p, const char *needle)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < p->n_notes; i++)
+        n += strstr(p->notes[i], needle) != NULL;
+    return n;
+}
+
+Test(plan, preflight_missing_compose_file)
+{
+    catalog(D("d", "[\"l\"]", "{\"deployCommand\": \"down\", \"composeFiles\": ["
+                              "{\"composeFile\": \"a.yml\"}, {\"composeFile\": \"b.yml\"}]}"));
+    ts_write(root, "infrastructure/local/docker/compose/b.yml", "services: {}\n");
+    plan *p = resolve("l", "d");
+    cr_assert_eq(p->n_steps, 2, "no step is added");
     cr_assert_eq(p->n_notes, 1);
-    cr_assert(strstr(p->notes[0], "c.yml") && strstr(p->notes[0], "/bin/sh"), "%s", p->notes[0]);
+    cr_assert_str_eq(p->notes[0], "preflight: infrastructure/local/docker/compose/a.yml does "
+                                  "not exist and no step before it generates it: run "
+                                  "`srvconsole generate docker-compose` first");
+    plan_free(p);
+}
+
+Test(plan, preflight_knows_what_the_generator_hooks_write)
+{
+    catalog(D("g", "[\"l\"]", "{\"deployCommand\": \"up\", \"composeFile\": \"c.yml\","
+                              " \"preBuildCommands\": [" HOOK(GEN " docker-compose") "]}")
+            "," D("all", "[\"l\"]", "{\"deployCommand\": \"up\", \"composeFile\": \"c.yml\","
+                                    " \"preBuildCommands\": [" HOOK(GEN) "]}")
+            "," D("env", "[\"l\"]", "{\"deployCommand\": \"up\", \"composeFile\": \"c.yml\","
+                                    " \"preBuildCommands\": [" HOOK(GEN " env") "]}")
+            "," D("late", "[\"l\"]", "{\"deployCommand\": \"up\", \"composeFile\": \"c.yml\","
+                                     " \"postUpCommands\": [" HOOK(GEN) "]}"));
+    plan *p = resolve("l", "g");
+    cr_assert_eq(notes_with(p, "does not exist"), 0, "generated first");
+    plan_free(p);
+    p = resolve("l", "all");
+    cr_assert_eq(notes_with(p, "does not exist"), 0, "all targets");
+    plan_free(p);
+    plan_opts o = {.compose = "docker compose", .verbatim_hooks = true};
+    p = resolve_with("l", "all", &o);
+    cr_assert_eq(notes_with(p, "does not exist"), 0, "verbatim hooks generate too");
+    plan_free(p);
+    p = resolve("l", "env");
+    cr_assert_eq(notes_with(p, "c.yml does not exist"), 1, "env does not write compose files");
+    plan_free(p);
+    p = resolve("l", "late");
+    cr_assert_eq(notes_with(p, "c.yml does not exist"), 1, "too late");
+    plan_free(p);
+}
+
+Test(plan, preflight_assets_folder)
+{
+    catalog(D("a", "[\"l\"]", "{\"type\": \"sh\", \"deployCommand\": \"true\","
+                              " \"preBuildCommands\": [" HOOK("touch ./infrastructure/tools/deployment-cli/assets/.env") ", "
+                              HOOK("cp x ./infrastructure/tools/deployment-cli/assets/y") "]}"));
+    plan *p = resolve("l", "a");
+    cr_assert_eq(p->n_steps, 3);
+    cr_assert_eq(notes_with(p, "preflight: infrastructure/tools/deployment-cli/assets/ does "
+                               "not exist"), 1, "once");
+    cr_assert_eq(notes_with(p, "mkdir -p infrastructure/tools/deployment-cli/assets"), 1);
+    plan_free(p);
+    char *dir = util_xasprintf("%s/infrastructure/tools/deployment-cli/assets", root);
+    char err[SRV_ERRLEN];
+    cr_assert_eq(util_mkdirs(dir, err), 0, "%s", err);
+    free(dir);
+    p = resolve("l", "a");
+    cr_assert_eq(p->n_notes, 0);
     plan_free(p);
 }
 
