@@ -217,6 +217,7 @@ static entry *add_entry(state_table *st, const char *id, const char *name)
     c->restarts = -1;
     c->exit_code = -1;
     c->needs_inspect = true;
+    c->inspect_gen = 1;
     st->v[st->n++] = e;
     return e;
 }
@@ -281,6 +282,16 @@ const char **state_inspect_wanted(const state_table *st, size_t *n)
         if (st->v[i]->c.needs_inspect)
             v[k++] = st->v[i]->c.name;
     return v;
+}
+
+void state_inspect_done(state_table *st, const char *const *names, const unsigned *gens,
+                        size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        entry *e = find_entry(st, NULL, names[i]);
+        if (e && (!gens || gens[i] == e->c.inspect_gen))
+            e->c.needs_inspect = false;
+    }
 }
 
 void state_set_engine(state_table *st, state_engine e, const char *msg)
@@ -747,6 +758,12 @@ int state_apply_ps_line(state_table *st, const char *line, size_t len, int linen
     return 0;
 }
 
+static void mark_inspect(state_container *c)
+{
+    c->needs_inspect = true;
+    c->inspect_gen++;
+}
+
 /* ---- docker events ------------------------------------------------------------------ */
 
 /* cJSON keeps numbers as doubles: timeNano (~1.7e18) needs the text. */
@@ -873,7 +890,7 @@ int state_apply_event(state_table *st, const char *line, size_t len, char *err, 
         SET(c->run, STATE_CREATED);
         if (t)
             SET(c->created_ns, t);
-        c->needs_inspect = true;
+        mark_inspect(c);
     } else if (strcmp(action, "start") == 0) {
         SET(c->run, STATE_RUNNING);
         if (t)
@@ -881,10 +898,10 @@ int state_apply_event(state_table *st, const char *line, size_t len, char *err, 
         SET(c->exit_code, -1);
         SET(c->oom_killed, false);
         SET(c->health, c->has_health ? STATE_HEALTH_STARTING : STATE_HEALTH_NONE);
-        c->needs_inspect = true;
+        mark_inspect(c);
     } else if (strcmp(action, "restart") == 0) {
         SET(c->run, STATE_RUNNING);
-        c->needs_inspect = true;
+        mark_inspect(c);
     } else if (strcmp(action, "die") == 0) {
         SET(c->run, STATE_EXITED);
         const char *code = jstr(attrs, "exitCode");
@@ -893,7 +910,7 @@ int state_apply_event(state_table *st, const char *line, size_t len, char *err, 
         if (t)
             SET(c->finished_ns, t);
         SET(c->health, STATE_HEALTH_NONE);
-        c->needs_inspect = true;
+        mark_inspect(c);
     } else if (strcmp(action, "kill") == 0) {
         SET(c->last_signal, signal_number(jstr(attrs, "signal")));
     } else if (strcmp(action, "oom") == 0) {
@@ -975,7 +992,6 @@ static bool apply_inspect_one(state_table *st, const cJSON *o)
         changed = true;
     }
     state_container *c = &e->c;
-    c->needs_inspect = false;
     changed |= set_str(&c->name, name);
     const char *image = jstr(config, "Image");
     if (image)

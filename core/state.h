@@ -73,6 +73,7 @@ typedef struct {
     uint64_t started_ns;
     uint64_t finished_ns;
     bool needs_inspect;   /* an event changed what only inspect tells */
+    unsigned inspect_gen; /* bumped each time needs_inspect is set */
 } state_container;
 
 typedef struct state_table state_table;
@@ -99,13 +100,19 @@ void state_ps_end(state_table *st);
 int state_apply_event(state_table *st, const char *line, size_t len, char *err,
                       size_t errlen);
 /* `docker inspect` output (a JSON array, or one object): 1 changed, 0 not,
- * -1 malformed.  Clears needs_inspect of the containers it describes. */
+ * -1 malformed.  needs_inspect is left alone: see state_inspect_done. */
 int state_apply_inspect(state_table *st, const char *json, size_t len, char *err,
                         size_t errlen);
 
 /* Names of the containers whose needs_inspect is set (malloc'd array of
  * borrowed names, valid until the next change; *n set).  NULL when none. */
 const char **state_inspect_wanted(const state_table *st, size_t *n);
+
+/* An inspect of these names ended (found or not): clear their needs_inspect,
+ * unless an event asked again since the request, i.e. the container's
+ * inspect_gen is no longer gens[i] (gens NULL: clear regardless). */
+void state_inspect_done(state_table *st, const char *const *names, const unsigned *gens,
+                        size_t n);
 
 size_t state_count(const state_table *st);
 const state_container *state_get(const state_table *st, size_t i); /* sorted order */

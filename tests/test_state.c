@@ -400,6 +400,14 @@ Test(state_inspect, restarts_health_started_ports)
     char err[256];
     cr_assert_eq(state_apply_inspect(st, js, len, err, sizeof err), 1, "%s", err);
     free(js);
+    /* the driver says which names it asked (engine: asked before an event
+     * came, so it is asked again) */
+    const char *asked[] = {"srvthreds-session-agent", "srvthreds-engine", "gone"};
+    unsigned gens[] = {must(st, "srvthreds-session-agent")->inspect_gen,
+                       must(st, "srvthreds-engine")->inspect_gen - 1, 7};
+    state_inspect_done(st, asked, gens, 3);
+    cr_assert(must(st, "srvthreds-engine")->needs_inspect);
+    state_inspect_done(st, asked + 1, NULL, 1);
     const state_container *s = must(st, "srvthreds-session-agent");
     cr_assert_eq(s->restarts, 2);
     cr_assert_eq(s->run, STATE_RESTARTING);
