@@ -2,7 +2,7 @@
  *
  * Layout
  *  - Index: one 24-byte entry per retained line, in arrival order, in
- *    chunks of 4096 entries (a deque: trimming advances the head, appending
+ *    chunks of 1024 entries (a deque: trimming advances the head, appending
  *    fills the tail).  An entry holds the time, the sequence number and the
  *    source id (packed in one word), a 32-bit offset into the source's text
  *    and the length with a few flag bits.
@@ -31,7 +31,7 @@
 
 #include "core/util.h"
 
-#define IDX_SHIFT 12u
+#define IDX_SHIFT 10u
 #define IDX_N (1u << IDX_SHIFT)
 #define IDX_MASK (IDX_N - 1u)
 
@@ -46,6 +46,10 @@
 #define MAX_SOURCE_CAP ((size_t)1 << 31)
 #define MAX_BLOCK ((size_t)64 << 10)
 #define MIN_BLOCK ((size_t)256)
+/* A trim frees 1/TRIM_DIV of the limit (at least a block): thousands of
+ * lines at once, yet the store stays close to full (what it holds per byte
+ * of memory matters more than how rarely it trims). */
+#define TRIM_DIV 64
 
 typedef struct {
     uint64_t time_ns;
@@ -90,6 +94,11 @@ struct logstore {
     size_t head; /* index of line 0 inside chunks[0] */
     size_t count;
     ls_entry *spare; /* one freed chunk kept for reuse */
+    /* Freed text blocks of block_size, reused before malloc: a trim frees
+     * about as much as the refill after it needs, so in a flood the store
+     * neither calls malloc nor fragments the heap. */
+    char **pool;
+    size_t npool, pool_max;
 
     ls_source *src;
     size_t nsrc, src_cap;
@@ -188,6 +197,9 @@ logstore *logstore_new(size_t cap_bytes, size_t source_cap_bytes)
     ls->block_size = bs;
     ls->max_line = source_cap_bytes / 4 < LOGSTORE_MAX_LINE ? source_cap_bytes / 4
                                                             : LOGSTORE_MAX_LINE;
+    size_t chunk = cap_bytes / TRIM_DIV > bs ? cap_bytes / TRIM_DIV : bs;
+    ls->pool_max = chunk / bs + 2;
+    ls->pool = util_xcalloc(ls->pool_max, sizeof *ls->pool);
     ls->next_seq = 1;
     return ls;
 }
@@ -211,6 +223,9 @@ void logstore_free(logstore *ls)
         free(ls->chunks[i]);
     free(ls->chunks);
     free(ls->spare);
+    for (size_t i = 0; i < ls->npool; i++)
+        free(ls->pool[i]);
+    free(ls->pool);
     free(ls);
 }
 
@@ -291,7 +306,10 @@ static void block_drop_first(logstore *ls, ls_source *s)
     }
     if (s->bn == 1 && b->vstart + b->used > s->vend)
         s->vend = b->vstart + b->used;
-    free(b->mem);
+    if (b->cap == ls->block_size && ls->npool < ls->pool_max)
+        ls->pool[ls->npool++] = b->mem;
+    else
+        free(b->mem);
     s->b0++;
     s->bn--;
     if (s->bn == 0)
@@ -342,7 +360,8 @@ static void compact(logstore *ls, uint64_t hi_seq)
 
 static void trim_source(logstore *ls, ls_source *s)
 {
-    size_t chunk = ls->source_cap / 8 > ls->block_size ? ls->source_cap / 8 : ls->block_size;
+    size_t chunk = ls->source_cap / TRIM_DIV > ls->block_size ? ls->source_cap / TRIM_DIV
+                                                               : ls->block_size;
     size_t target = ls->source_cap > chunk ? ls->source_cap - chunk : 0;
     uint64_t hi = 0;
     while (s->bytes > target && s->bn > 0) {
@@ -356,7 +375,7 @@ static void trim_source(logstore *ls, ls_source *s)
 
 static void trim_global(logstore *ls)
 {
-    size_t chunk = ls->cap / 8 > ls->block_size ? ls->cap / 8 : ls->block_size;
+    size_t chunk = ls->cap / TRIM_DIV > ls->block_size ? ls->cap / TRIM_DIV : ls->block_size;
     size_t target = ls->cap - chunk;
     uint64_t hi = 0;
     while (ls->total > target) {
@@ -405,7 +424,10 @@ static ls_block *block_new(logstore *ls, ls_source *s, size_t need)
     }
     size_t cap = need > ls->block_size / 8 ? need : ls->block_size;
     ls_block *b = &s->blocks[s->b0 + s->bn++];
-    b->mem = util_xmalloc(cap ? cap : 1);
+    if (cap == ls->block_size && ls->npool)
+        b->mem = ls->pool[--ls->npool];
+    else
+        b->mem = util_xmalloc(cap ? cap : 1);
     b->cap = (uint32_t)cap;
     b->used = 0;
     b->nlines = 0;

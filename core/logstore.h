@@ -12,8 +12,9 @@
  * plus the unused tail of its text block (< 0.2 % with the default sizes).
  *
  * Text lives in per-source blocks (up to 64 KiB); a line never spans two
- * blocks.  Trimming frees whole blocks, oldest first, and goes well below
- * the limit (an eighth of it) so that it happens rarely and in bulk.  Where
+ * blocks.  Trimming frees whole blocks, oldest first, and goes below the
+ * limit by 1/64 of it (at least a block: 256 KiB, ~1,800 lines of 120
+ * bytes, for the default cap), so that it happens in bulk.  Where
  * lines of a source were dropped, a marker line "[N lines dropped from
  * NAME]" stands in their place (one per source, at its latest drop, with
  * the source's running total): no line ever goes silently.
