@@ -114,6 +114,8 @@ const char **state_inspect_wanted(const state_table *st, size_t *n);
 void state_inspect_done(state_table *st, const char *const *names, const unsigned *gens,
                         size_t n);
 
+/* Pointers from state_get / state_find are valid until the table changes
+ * (any state_apply_*, state_ps_end, state_set_filter). */
 size_t state_count(const state_table *st);
 const state_container *state_get(const state_table *st, size_t i); /* sorted order */
 const state_container *state_find(const state_table *st, const char *name);

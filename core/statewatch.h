@@ -48,7 +48,8 @@ void statewatch_start(statewatch *sw);
 /* Run a `docker ps` now (unless one is running): the "refresh" key. */
 void statewatch_reconcile_now(statewatch *sw);
 /* Stop every child (TERM, then KILL) and release everything.  The loop must
- * keep running until its handles are closed (uv_run until it returns 0). */
+ * keep running until its handles are closed (uv_run until it returns 0).
+ * Not from inside the `changed` callback. */
 void statewatch_free(statewatch *sw);
 
 /* Follow the logs of container `name` into the logstore (source = name).

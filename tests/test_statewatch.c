@@ -425,6 +425,30 @@ Test(statewatch, follow_of_an_unknown_container_waits)
     fx_fini(&f);
 }
 
+Test(statewatch, reconcile_is_never_a_tight_poll)
+{
+    fx f;
+    memset(&f, 0, sizeof f);
+    fx_init(&f, true, 0);
+    statewatch_free(f.sw);
+    while (uv_run(&f.loop, UV_RUN_ONCE) != 0)
+        ;
+    /* ask for a 0.1 s poll: it is held to 5 s */
+    statewatch_opts o = {.reconcile_s = 0.1};
+    f.sw = statewatch_new(&f.loop, f.st, f.ls, &o);
+    put(&f, "ps", "");
+    put(&f, "inspect", "[]\n");
+    put(&f, "events", "#hold\n");
+    statewatch_start(f.sw);
+    cr_assert(run_until(&f, engine_ok, 20.0));
+    run_until(&f, NULL, 1.5);
+    statewatch_stats s;
+    statewatch_get_stats(f.sw, &s);
+    cr_assert_eq(s.ps_runs, 1, "%u docker ps in 1.5 s", s.ps_runs);
+    cr_assert_eq(s.events_runs, 1);
+    fx_fini(&f);
+}
+
 Test(statewatch, no_logstore_no_follow)
 {
     uv_loop_t loop;
