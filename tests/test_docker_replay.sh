@@ -164,4 +164,18 @@ touch "$R/fail-stop"
 docker stop x >/dev/null; rc=$?
 check "fail-stop: stop fails" 1 "$rc"
 
+# ---- the recording of a real engine (tests/fakes/record-e2e.sh) ---------------------------
+fake_docker_recorded e2e "$T_TMP/rec"
+names=$(docker ps -a --format '{{json .}}' | sed -n 's/.*"Names":"\([^"]*\)".*/\1/p' | sort | tr '\n' ' ')
+check "recorded ps: the four e2e containers" "e2e-health e2e-oneshot e2e-ticker e2e-web " "$names"
+for n in e2e-health e2e-oneshot e2e-ticker e2e-web; do
+    docker inspect "$n" | grep -q "\"Name\": \"/$n\"" || t_fail "recorded inspect of $n"
+    [ -s "$T_TMP/rec/logs/$n.log" ] || t_fail "recorded logs of $n"
+done
+docker logs e2e-ticker | head -n 1 | grep -Eq '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:.]+Z tick 0$' &&
+    t_pass "recorded logs carry timestamps" || t_fail "recorded logs: $(docker logs e2e-ticker | head -n 1)"
+grep -q '"status":"health_status: healthy"' "$T_TMP/rec/events.jsonl" &&
+    grep -q '"status":"destroy"' "$T_TMP/rec/events.jsonl" &&
+    t_pass "recorded events go from start to health to destroy" || t_fail "recorded events"
+
 t_done

@@ -4,6 +4,10 @@
 #   fake_docker DIR   makes DIR the replay directory (FAKE_DOCKER_DIR, exported)
 #                     and puts `docker` and `docker-compose` (both
 #                     tests/fakes/docker-replay) first on PATH
+#   fake_docker_recorded NAME DIR
+#                     fake_docker DIR, DIR first filled with a copy of the
+#                     recording tests/fakes/recorded/NAME (real engine output,
+#                     made by tests/fakes/record-e2e.sh)
 #   fake_calls        the calls recorded so far, one a line
 FAKE_DOCKER_BIN=$T_TMP/fake-bin
 
@@ -17,6 +21,11 @@ fake_docker() {
         *":$FAKE_DOCKER_BIN:"*) ;;
         *) PATH=$FAKE_DOCKER_BIN:$PATH; export PATH ;;
     esac
+}
+
+fake_docker_recorded() {
+    mkdir -p "$2" && cp -R "$top_srcdir/tests/fakes/recorded/$1/." "$2/" && chmod -R u+w "$2" || exit 1
+    fake_docker "$2"
 }
 
 fake_calls() {
