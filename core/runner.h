@@ -34,6 +34,9 @@ typedef struct {
 
 typedef struct {
     void (*plan_start)(void *user, const plan *p);
+    /* r: outcome and exit status of the failed (or cancelled) step, seconds
+     * of the whole run.  failed_step: n_steps when every step passed; on a
+     * cancel between steps, the first step that did not run. */
     void (*plan_end)(void *user, const plan *p, const runner_result *r,
                      size_t failed_step /* n_steps when none */);
     void (*phase_start)(void *user, plan_phase_id ph);
@@ -54,8 +57,19 @@ runner *runner_new(uv_loop_t *loop, const runner_callbacks *cb, void *user);
 void runner_set_native(runner *r, runner_native_fn fn, void *user);
 /* 0, or -1 with err when already busy. */
 int runner_start(runner *r, const plan *p, char *err, size_t errlen);
+/* Cancel: the running child gets SIGTERM (SIGKILL 2 s later), a wait step
+ * stops polling; the step and the plan end RUNNER_CANCELLED, later steps do
+ * not run.  Events still come (from the loop). */
 void runner_cancel(runner *r);
 bool runner_busy(const runner *r);
+/* The last RUNNER_TAIL_LINES lines (each cut at 511 bytes) of the current
+ * step, or of the failed step once the plan ended, joined with '\n'.  Valid
+ * until the next call or runner_start/runner_free. */
+#define RUNNER_TAIL_LINES 10
+const char *runner_tail(runner *r);
+/* No event comes after runner_free (it may be called from plan_end); a
+ * running child is cancelled; the memory is released from the loop once the
+ * child and the runner's handles are closed, so keep running the loop. */
 void runner_free(runner *r);
 
 #endif
