@@ -58,6 +58,7 @@ struct statewatch {
     char *docker;
     uint64_t reconcile_ms, timeout_ms;
     void (*changed)(void *user, statewatch *sw);
+    void (*lines)(void *user, statewatch *sw);
     void *user;
 
     sw_child *ps, *events, *inspect;
@@ -388,6 +389,8 @@ static void logs_line(statewatch *sw, sw_child *c, proc_stream s, const char *te
     }
     logstore_append(sw->ls, f->source, s == PROC_STDERR ? LOGSTORE_STDERR : LOGSTORE_STDOUT, ts,
                     text + off, len - off);
+    if (sw->lines)
+        sw->lines(sw->user, sw);
 }
 
 int statewatch_follow(statewatch *sw, const char *name)
@@ -545,6 +548,7 @@ statewatch *statewatch_new(uv_loop_t *loop, state_table *st, logstore *ls,
     if (sw->timeout_ms == 0)
         sw->timeout_ms = 1;
     sw->changed = o->changed;
+    sw->lines = o->lines;
     sw->user = o->user;
     sw->backoff_ms = EVENTS_BACKOFF_MIN_MS;
     sw->notified_version = state_version(st);

@@ -37,6 +37,9 @@ typedef struct {
     double reconcile_s;      /* 0: 10 s; below 5 s: 5 s */
     double command_timeout_s; /* deadline of ps / inspect; 0: 10 s */
     void (*changed)(void *user, statewatch *sw); /* the table's version moved */
+    /* a log line of a followed container went into the logstore (called
+     * per line: keep it cheap, e.g. mark a view dirty; NULL: not told) */
+    void (*lines)(void *user, statewatch *sw);
     void *user;
 } statewatch_opts;
 

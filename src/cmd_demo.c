@@ -10,6 +10,7 @@
 #include "core/project.h"
 #include "core/util.h"
 #include "src/commands.h"
+#include "src/console.h"
 
 /* The sample project: $SRVCONSOLE_DATADIR/sample, the source tree this
  * binary was built from, or the installed copy under $(pkgdatadir). */
@@ -71,8 +72,13 @@ int cmd_demo(int argc, char **argv)
             printf("\n");
             rc = cmd_validate(3, val_argv);
         }
-        if (rc == 0)
-            printf("Next: cd %s && srvconsole list\n", dir);
+        if (rc == 0 && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO)) {
+            fflush(stdout);
+            console_opts o = {.root = dir};
+            rc = console_main(&o);
+        } else if (rc == 0) {
+            printf("Next: srvconsole --root %s   (the console; it needs a terminal)\n", dir);
+        }
     }
     free(dir);
     return rc;

@@ -6,6 +6,7 @@
 
 #include "core/util.h"
 #include "src/commands.h"
+#include "src/console.h"
 
 static const command commands[] = {
     {"generate", cmd_generate, "write the generated files from the registry"},
@@ -13,6 +14,7 @@ static const command commands[] = {
     {"demo", cmd_demo, "copy the sample project to a folder and open it"},
     {"list", cmd_list, "list the deployment environments and deployments"},
     {"plan", cmd_plan, "show the steps of a deployment in an environment"},
+    {"console", cmd_console, "open the interactive console (the default)"},
     {NULL, NULL, NULL},
 };
 
@@ -41,7 +43,7 @@ const char *cmd_take_root(int *argc, char **argv)
 
 static void usage(FILE *f)
 {
-    fprintf(f, "Usage: srvconsole [--root DIR] [COMMAND [ARGS...]]\n\nCommands:\n");
+    fprintf(f, "Usage: srvconsole [--root DIR] [COMMAND [ARGS...]]\n\nWithout a command: the interactive console.\n\nCommands:\n");
     for (const command *c = commands; c->name; c++)
         fprintf(f, "  %-10s %s\n", c->name, c->summary);
     fprintf(f, "\nSee srvconsole(1).\n");
@@ -73,12 +75,17 @@ int main(int argc, char **argv)
             break;
         }
     }
-    if (argc > 1) {
-        for (const command *c = commands; c->name; c++)
-            if (strcmp(argv[1], c->name) == 0)
-                return c->fn(argc - 1, argv + 1);
-        fprintf(stderr, "srvconsole: unknown command '%s'\n", argv[1]);
+    if (argc > 1 && !strcmp(argv[1], "--dump-actions"))
+        return cmd_dump_actions(argc - 1, argv + 1);
+    if (argc == 1 || argv[1][0] == '-') {
+        /* no command: the console (options after it are the console's) */
+        argv[0] = (char *)"console";
+        return cmd_console(argc, argv);
     }
+    for (const command *c = commands; c->name; c++)
+        if (strcmp(argv[1], c->name) == 0)
+            return c->fn(argc - 1, argv + 1);
+    fprintf(stderr, "srvconsole: unknown command '%s'\n", argv[1]);
     usage(stderr);
     return EXIT_USAGE;
 }

@@ -35,7 +35,7 @@ t_ref_tree() {
 }
 # Copy the bundled sample project to a fresh folder; prints its path.
 t_sample() {
-    local d="$T_TMP/sample.$RANDOM"
-    mkdir -p "$d" && cp -R "$top_srcdir/share/sample/." "$d/" && chmod -R u+w "$d"
+    local d
+    d=$(mktemp -d "$T_TMP/sample.XXXXXX") && cp -R "$top_srcdir/share/sample/." "$d/" && chmod -R u+w "$d"
     echo "$d"
 }

@@ -708,7 +708,13 @@ bool ui_key(ui *u, int key, ui_event *ev)
     if (key == ERR)
         return false;
     if (key == KEY_RESIZE) {
-        ui_resized(u);
+        /* curses queues this after resizeterm(): the size is already
+         * applied, so only take the new dimensions (calling resizeterm
+         * again would queue another KEY_RESIZE, forever). */
+        if (u->started) {
+            getmaxyx(stdscr, u->ti.rows, u->ti.cols);
+            u->dirty = true;
+        }
         return false;
     }
     if (u->msg[0]) {

@@ -380,7 +380,10 @@ static void draw_table(ui *u, int y, int h, bool focused)
         if (sel)
             draw_text(yy, 0, 1, sy->sel, strlen(sy->sel), base);
         char rst[16];
-        snprintf(rst, sizeof rst, "%d", row->restarts);
+        if (row->restarts < 0)
+            snprintf(rst, sizeof rst, "-");
+        else
+            snprintf(rst, sizeof rst, "%d", row->restarts);
         const char *cells[7] = {row->name, row->state, row->health, rst,
                                 row->ports, row->age, row->image};
         for (int c = 0; c < 7; c++) {

@@ -1,0 +1,259 @@
+#!/bin/sh
+# tests/test_screens.sh — the console as a user sees it: the real binary in
+# a pseudo-terminal (tests/vt/vtrun on libvterm), keys sent by action name
+# (from `srvconsole --dump-actions`), a fake `docker` on PATH replaying
+# recorded ps/events/logs output.  Goldens at 80x24 and 200x50 live in
+# tests/screens/ (UPDATE_GOLDEN=1 rewrites them).
+. "$top_srcdir/tests/testlib.sh"
+. "$top_srcdir/tests/vt/vtlib.sh"
+. "$top_srcdir/tests/fakes/fakelib.sh"
+vt_require
+GOLDEN=$top_srcdir/tests/screens
+ACT=$T_TMP/actions
+vt_actions "$ACT"
+
+# A writable copy of the sample project, plus deployments for the tests.
+P=$(t_sample)
+cat >"$P/infrastructure/shared/configs/deployments/zz-test.json" <<'EOF'
+{ "deployments": [
+  { "name": "Slow Job", "shortName": "slow", "description": "sleeps (quit must stop it)",
+    "environments": ["local"],
+    "target": { "type": "sh", "composing": "service",
+                "deployCommand": "echo started slow; sleep 300; echo never", "defaultArgs": "" } },
+  { "name": "Chatty Job", "shortName": "chatty", "description": "300 numbered lines",
+    "environments": ["local"],
+    "target": { "type": "sh", "composing": "service",
+                "deployCommand": "i=0; while [ $i -lt 300 ]; do i=$((i+1)); echo \"line $i of chatty\"; done", "defaultArgs": "" } }
+] }
+EOF
+
+# The containers of the demo stack, as `docker ps` reports them.
+F=$T_TMP/fake
+fake_docker "$F"
+i=0
+for n in demo-mongo demo-redis demo-rabbitmq demo-gateway demo-worker; do
+    i=$((i + 1))
+    st=running; status="Up 5 minutes"
+    [ $n = demo-worker ] && { st=exited; status="Exited (1) 2 minutes ago"; }
+    printf '{"ID":"%064d","Names":"%s","Image":"demo/%s:latest","State":"%s","Status":"%s","Ports":"","Labels":"com.docker.compose.project=compose,com.docker.compose.service=%s","CreatedAt":"2026-11-28 10:00:00 +0000 UTC"}\n' \
+        $i $n $n $st "$status" $n >>"$F/ps.jsonl"
+done
+mkdir -p "$F/logs" "$F/compose"
+for k in $(seq 1 40); do echo "2026-11-28T10:00:$(printf %02d $((k % 60))).000000000Z gateway request $k GET /health 200"; done >"$F/logs/demo-gateway.log"
+echo "2026-11-28T10:01:00.000000000Z gateway ERROR upstream timeout" >>"$F/logs/demo-gateway.log"
+printf 'Container demo-mongo  Started\nContainer demo-redis  Started\n' >"$F/compose/up.out"
+: >"$F/compose/down.out"
+# a fixed locale (UTF-8 symbols), compose v2 (the fake answers `compose version`)
+export LC_ALL=C.UTF-8 SRVCONSOLE_COMPOSE="docker compose" XDG_CONFIG_HOME=$T_TMP/xdg
+unset NO_COLOR
+
+RUN="$SRVCONSOLE --root $P"
+MASK='mask "[(]/[^)]*[)]"
+mask "[0-9]+([.][0-9]+)?s "
+mask "[0-9]+:[0-9]+ "
+mask "[0-9]+[hmsd][0-9]*m? "'
+
+# ---- open on the project; goldens ------------------------------------------
+vt_check open-80x24 -a "$ACT" -g "$GOLDEN" -- $RUN <<EOF
+wait "srvconsole"
+wait demo-gateway
+expect "No deployment running"
+expect-row -1 "u deploy"
+$MASK
+golden main-80x24.txt
+action quit
+wait-exit 0
+expect-restored
+expect-no-children
+EOF
+
+vt_check open-200x50 -s 200x50 -a "$ACT" -g "$GOLDEN" -- $RUN <<EOF
+wait demo-gateway
+expect "exited 1"
+$MASK
+golden main-200x50.txt
+action quit
+wait-exit 0
+EOF
+
+# ---- the bundled sample opens read-only outside a project ---------------------
+mkdir -p "$T_TMP/nowhere"
+( cd "$T_TMP/nowhere" && vt_check sample-readonly -a "$ACT" -- "$SRVCONSOLE" ) <<'EOF'
+wait "read-only"
+action quit
+wait-exit 0
+EOF
+
+# ---- pick and run a deployment: phases pass, output streams ------------------
+vt_check pick-and-run -s 120x40 -a "$ACT" -- $RUN <<'EOF'
+wait demo-gateway
+action deploy
+wait "Deploy"
+expect "Start Databases"
+action open
+wait "Plan: Start Databases"
+expect "in-process"
+action open
+wait "Run Start Databases"
+expect "This runs"
+expect "[pre-build] tsx infrastructure/tools/shared/config/generator.ts"
+key y
+timeout 20
+wait "passed"
+expect "Container demo-mongo  Started"
+expect-not "failed"
+action quit
+wait-exit 0
+expect-no-children
+EOF
+grep -q "compose -f $P/infrastructure/local/docker/compose/docker-compose-db.yml up -d --wait" "$F/calls" \
+    && t_pass "the run called docker compose up with the plan's argv" \
+    || { t_fail "docker compose up not called as planned"; cat "$F/calls"; }
+[ -f "$P/infrastructure/local/docker/compose/docker-compose-db.yml" ] \
+    && t_pass "the generator hook ran in-process" || t_fail "generator hook did not run"
+
+# ---- a failing step turns its phase red and shows its last lines -------------
+printf 'Error response from daemon: port is already allocated\n' >"$F/compose/up.err"
+echo 3 >"$F/fail-up"
+vt_check failing-step -s 120x40 -a "$ACT" -- $RUN <<'EOF'
+wait demo-gateway
+keys :run local dbs_up
+key Enter
+wait "Run Start Databases"
+key y
+timeout 20
+wait "failed"
+expect "exit 3"
+expect "port is already allocated"
+expect "x up 0/1 exit 3"
+expect-not "passed"
+action quit
+wait-exit 0
+EOF
+rm -f "$F/fail-up" "$F/compose/up.err"
+
+# ---- logs: follow, pause, search, only matches --------------------------------
+vt_check logs -s 120x40 -a "$ACT" -- $RUN <<'EOF'
+wait demo-gateway
+keys :logs demo-gateway
+key Enter
+wait "LOGS"
+wait "upstream timeout"
+expect "41 lines"
+action follow
+action top
+wait "request 1 GET"
+expect-not "upstream timeout"
+action search
+keys ERROR
+key Enter
+wait "upstream timeout"
+dump
+action only-matches
+wait-gone "request 39"
+expect "upstream timeout"
+action back
+action back
+wait "CONTAINERS"
+action quit
+wait-exit 0
+EOF
+
+# ---- help, confirm cancelled and accepted --------------------------------------
+vt_check help-confirm -s 120x40 -a "$ACT" -- $RUN <<'EOF'
+wait demo-gateway
+action help
+wait "HELP"
+expect "deploy"
+action search
+keys run
+key Enter
+wait ":run ENV DEPLOYMENT"
+action back
+wait "CONTAINERS"
+keys :run local all_down
+key Enter
+wait "Run Stop All"
+expect "removes volumes: data is lost"
+key Esc
+wait "cancelled"
+action down
+action restart
+wait "docker restart"
+key y
+timeout 10
+wait "done"
+action quit
+wait-exit 0
+EOF
+grep -q '^docker restart demo-' "$F/calls" && t_pass "restart ran docker restart" \
+    || { t_fail "restart did not run docker restart"; cat "$F/calls"; }
+grep -q 'down' "$F/calls" && t_fail "the cancelled teardown ran" || t_pass "the cancelled teardown did not run"
+
+# ---- resize: larger, too small, back -------------------------------------------
+vt_check resize -a "$ACT" -- $RUN <<'EOF'
+wait demo-gateway
+resize 120x40
+wait-re "CONTAINERS"
+expect-row -1 "q quit"
+resize 60x20
+wait "too small"
+resize 80x24
+wait demo-gateway
+action quit
+wait-exit 0
+EOF
+
+# ---- a running child is stopped on quit; none is left ----------------------------
+vt_check quit-running -s 120x40 -a "$ACT" -- $RUN <<'EOF'
+wait demo-gateway
+keys :run local slow
+key Enter
+wait "Run Slow Job"
+key y
+wait "started slow"
+action quit
+timeout 10
+wait-exit 0
+expect-restored
+expect-no-children
+EOF
+
+# ---- SIGTERM and SIGHUP restore the terminal too ----------------------------------
+for sig in TERM HUP; do
+vt_check "signal-$sig" -a "$ACT" -- $RUN <<EOF
+wait demo-gateway
+signal $sig
+timeout 10
+wait-exit
+expect-restored
+expect-no-children
+EOF
+done
+
+# ---- a flooding step: the pane keeps up and the keys still work ---------------------
+vt_check chatty -s 120x40 -a "$ACT" -- $RUN <<'EOF'
+wait demo-gateway
+keys :run local chatty
+key Enter
+wait "Run Chatty Job"
+key y
+wait "passed"
+expect "line 300 of chatty"
+action help
+wait "HELP"
+action back
+action quit
+wait-exit 0
+EOF
+
+# ---- docker missing: a state, not a hang -----------------------------------------------
+vt_check no-docker -a "$ACT" -- env PATH=/usr/bin:/bin SRVCONSOLE_DOCKER=/nonexistent/docker $RUN <<'EOF'
+wait "srvconsole"
+timeout 10
+wait-re "docker: .*(not found|no such file|unreachable)"
+action quit
+wait-exit 0
+EOF
+
+t_done
