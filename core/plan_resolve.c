@@ -2,19 +2,13 @@
  * of spec §5.4; the text and JSON views of a plan. */
 #include "config.h"
 
-#include <errno.h>
-#include <fcntl.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/types.h>
-#include <sys/wait.h>
-#include <time.h>
-#include <unistd.h>
 
 #include "core/deployments.h"
 #include "core/jsonemit.h"
 #include "core/plan.h"
+#include "core/proc.h"
 #include "core/project.h"
 #include "core/shellwords.h"
 #include "core/value.h"
@@ -47,53 +41,16 @@ void plan_opts_from_env(plan_opts *o)
     o->verbatim_hooks = n && strcmp(n, "0") == 0;
 }
 
-/* Run argv with all output discarded; exit status, or -1 when it could not
- * run or did not finish within timeout_s (it is killed then). */
-static int run_quiet(const char *const *argv, double timeout_s)
-{
-    pid_t pid = fork();
-    if (pid < 0)
-        return -1;
-    if (pid == 0) {
-        int fd = open("/dev/null", O_RDWR);
-        if (fd >= 0) {
-            dup2(fd, 0);
-            dup2(fd, 1);
-            dup2(fd, 2);
-            if (fd > 2)
-                close(fd);
-        }
-        setpgid(0, 0);
-        execvp(argv[0], (char *const *)argv);
-        _exit(127);
-    }
-    uint64_t deadline = util_now_ns() + (uint64_t)(timeout_s * 1e9);
-    for (;;) {
-        int st;
-        pid_t r = waitpid(pid, &st, WNOHANG);
-        if (r == pid)
-            return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-        if (r < 0 && errno != EINTR)
-            return -1;
-        if (util_now_ns() > deadline) {
-            kill(-pid, SIGKILL);
-            kill(pid, SIGKILL);
-            while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
-                ;
-            return -1;
-        }
-        struct timespec ts = {0, 20 * 1000 * 1000};
-        nanosleep(&ts, NULL);
-    }
-}
-
 const char *plan_detect_compose(void)
 {
     const char *c = getenv("SRVCONSOLE_COMPOSE");
     if (c && c[0])
         return c;
     static const char *const probe[] = {"docker", "compose", "version", NULL};
-    if (run_quiet(probe, 10.0) == 0)
+    char *out = NULL;
+    int rc = proc_run_capture(probe, NULL, 10.0, &out, 4096, NULL, 0);
+    free(out);
+    if (rc == 0)
         return PLAN_COMPOSE_V2;
     return PLAN_COMPOSE_V1;
 }

@@ -48,6 +48,23 @@ echo "key q" >>"$script"
 echo "wait-exit 0" >>"$script"
 vt_check key-names -- "$DEMO" <"$script"
 
+# ---- key-to-screen latency -------------------------------------------------------
+if vt_run latency -- "$DEMO" <<'EOF'
+wait vtdemo
+mark
+key j
+wait "last key: j"
+elapsed 1000
+sleep 300
+elapsed 100
+EOF
+then t_fail "elapsed over its maximum fails"
+elif out latency | grep -Eq '<stdin>:5: elapsed [0-9.]+ ms' &&
+     out latency | grep -Eq '<stdin>:7: step failed: elapsed 100' &&
+     out latency | grep -Eq '[0-9.]+ ms since the mark, more than 100 ms'; then
+    t_pass "mark/elapsed measure a key-to-screen latency and fail over the maximum"
+else t_fail "mark/elapsed"; fi
+
 # ---- keys by action name, through an actions file ----------------------------
 cat >"$T_TMP/actions" <<'EOF'
 # name key, as `srvconsole --dump-actions` prints them

@@ -60,9 +60,11 @@ Test(vt_script, every_step_kind_with_line_numbers)
                            "expect-no-children\n"
                            "mask [0-9]+ ms\n"
                            "dump\n"
-                           "golden main-80x24.txt\r\n",
+                           "golden main-80x24.txt\r\n"
+                           "mark\n"
+                           "elapsed 50\n",
                            NULL);
-    cr_assert_eq(s.n, 20);
+    cr_assert_eq(s.n, 22);
     const vt_step_kind kinds[] = {
         VT_STEP_KEY,         VT_STEP_KEYS,        VT_STEP_WAIT,
         VT_STEP_WAIT_RE,     VT_STEP_WAIT_GONE,   VT_STEP_WAIT_EXIT,
@@ -70,7 +72,8 @@ Test(vt_script, every_step_kind_with_line_numbers)
         VT_STEP_RESIZE,      VT_STEP_SIGNAL,      VT_STEP_EXPECT,
         VT_STEP_EXPECT_NOT,  VT_STEP_EXPECT_ROW,  VT_STEP_EXPECT_ATTR,
         VT_STEP_EXPECT_RESTORED, VT_STEP_EXPECT_NO_CHILDREN, VT_STEP_MASK,
-        VT_STEP_DUMP,        VT_STEP_GOLDEN,
+        VT_STEP_DUMP,        VT_STEP_GOLDEN,      VT_STEP_MARK,
+        VT_STEP_ELAPSED,
     };
     for (size_t i = 0; i < s.n; i++) {
         cr_assert_eq(s.steps[i].kind, kinds[i], "step %zu", i);
@@ -107,6 +110,7 @@ Test(vt_script, every_step_kind_with_line_numbers)
     cr_assert_eq(a->attr.fg_kind, VT_COLOR_INDEX);
     cr_assert_eq(a->attr.fg, COLOR_GREEN);
     cr_assert_str_eq(s.steps[19].text, "main-80x24.txt");
+    cr_assert_eq(s.steps[21].num, 50);
     vt_script_free(&s);
     cr_assert_eq(s.n, 0);
 }
@@ -165,6 +169,8 @@ Test(vt_script, errors_name_the_line_and_the_problem)
     parse_bad("dump now\n", NULL, "'dump' takes no argument");
     parse_bad("expect-no-children 3\n", NULL, "takes no argument");
     parse_bad("mask (\n", NULL, "bad regex");
+    parse_bad("elapsed\n", NULL, "'elapsed' needs the most milliseconds");
+    parse_bad("mark now\n", NULL, "'mark' takes no argument");
 }
 
 Test(vt_script, empty_script_and_comments_only)

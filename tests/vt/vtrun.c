@@ -55,6 +55,7 @@ typedef struct {
     const char *golden_dir;
     FILE *rawlog;
     bool verbose;
+    uint64_t mark_ns;  /* `mark` */
     regex_t *masks[64];
     size_t nmasks;
     char why[1024];    /* reason of the current failure */
@@ -626,6 +627,20 @@ static int run_step(vt_run *r, const vt_step *st)
         }
         r->masks[r->nmasks++] = (regex_t *)&st->re;
         return 0;
+    case VT_STEP_MARK:
+        r->mark_ns = util_now_ns();
+        return 0;
+    case VT_STEP_ELAPSED: {
+        double ms = (double)(util_now_ns() - r->mark_ns) / 1e6;
+        printf("vtrun: %s:%d: elapsed %.1f ms\n", r->script_name, st->line, ms);
+        fflush(stdout);
+        if (ms > (double)st->num) {
+            snprintf(r->why, sizeof r->why, "%.1f ms since the mark, more than %ld ms",
+                     ms, st->num);
+            return -1;
+        }
+        return 0;
+    }
     case VT_STEP_DUMP:
         settle(r);
         print_screen(r, stdout, "screen");
@@ -762,6 +777,7 @@ int main(int argc, char **argv)
             r.scale = v;
     }
     r.timeout_ms = (long)(timeout_s * 1000 * r.scale);
+    r.mark_ns = util_now_ns();
     char *gdir = golden_dir ? util_xstrdup(golden_dir)
                  : strcmp(script_path, "-") ? dir_of(script_path)
                                             : util_xstrdup(".");

@@ -394,6 +394,8 @@ static const struct {
     {"mask", VT_STEP_MASK},
     {"dump", VT_STEP_DUMP},
     {"golden", VT_STEP_GOLDEN},
+    {"mark", VT_STEP_MARK},
+    {"elapsed", VT_STEP_ELAPSED},
 };
 
 static void step_free(vt_step *st)
@@ -583,8 +585,15 @@ static int parse_args(vt_step *st, const char *word, const char *args,
         st->textlen = strlen(argv[0]);
         argv[0] = NULL;
         break;
+    case VT_STEP_ELAPSED:
+        if (argc != 1 || !parse_long(argv[0], 0, 3600000, &st->num)) {
+            seterr(msg, msglen, "'elapsed' needs the most milliseconds allowed");
+            goto fail;
+        }
+        break;
     case VT_STEP_EXPECT_RESTORED:
     case VT_STEP_EXPECT_NO_CHILDREN:
+    case VT_STEP_MARK:
     case VT_STEP_DUMP:
         if (argc != 0) {
             seterr(msg, msglen, "'%s' takes no argument", word);

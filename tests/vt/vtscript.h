@@ -35,6 +35,10 @@
  *                          of REGEX on a row is replaced by one '~' (for
  *                          clocks, ages, ids: include the padding around a
  *                          value of varying width in the regex)
+ *   mark                   start a stopwatch
+ *   elapsed MAX_MS         print the milliseconds since `mark` ("vtrun:
+ *                          LINE: elapsed N ms"); fail when over MAX_MS
+ *                          (key-to-screen latency: mark, key, wait, elapsed)
  *   dump                   print the screen
  *   golden FILE            the screen text equals FILE (relative to -g DIR);
  *                          UPDATE_GOLDEN=1 rewrites FILE instead
@@ -69,6 +73,8 @@ typedef enum {
     VT_STEP_MASK,
     VT_STEP_DUMP,
     VT_STEP_GOLDEN,
+    VT_STEP_MARK,
+    VT_STEP_ELAPSED,
 } vt_step_kind;
 
 /* Colour in an attribute check. */
