@@ -38,8 +38,8 @@ wait "Run Stop All"
 expect "removes volumes: data is lost"
 key y
 wait-re "Stop All .* passed"
-wait-gone "e2e-ticker"
 wait "0 containers"
+expect "no container of this project"
 action quit
 timeout 15
 wait-exit 0
