@@ -461,6 +461,26 @@ Test(state_ps, malformed_lines)
     state_free(st);
 }
 
+/* A container that publishes no port (docker ps "Ports":""), and one that
+ * only exposes one: no port shown (and no qsort of an empty list). */
+Test(state_ps, no_published_port)
+{
+    state_table *st = state_new();
+    char err[256];
+    const char *l1 = "{\"ID\":\"a1\",\"Names\":\"quiet\",\"State\":\"running\","
+                     "\"Status\":\"Up 1 minute\",\"Ports\":\"\",\"Labels\":\"\"}";
+    const char *l2 = "{\"ID\":\"b2\",\"Names\":\"exposed\",\"State\":\"running\","
+                     "\"Status\":\"Up 1 minute\",\"Ports\":\"8082/tcp\",\"Labels\":\"\"}";
+    state_ps_begin(st);
+    cr_assert_eq(state_apply_ps_line(st, l1, strlen(l1), 1, err, sizeof err), 0, "%s", err);
+    cr_assert_eq(state_apply_ps_line(st, l2, strlen(l2), 2, err, sizeof err), 0, "%s", err);
+    state_ps_end(st);
+    const state_container *a = must(st, "quiet"), *b = must(st, "exposed");
+    cr_expect(!a->ports || !*a->ports, "no port: '%s'", a->ports);
+    cr_expect(!b->ports || !*b->ports, "exposed only: '%s'", b->ports);
+    state_free(st);
+}
+
 Test(state, engine_state)
 {
     state_table *st = state_new();
