@@ -12,7 +12,7 @@
 
 /* ---- loading --------------------------------------------------------------- */
 
-static int finish_load(registry *r, int rc, char *err)
+static int finish_load_1(registry *r, int rc, char *err)
 {
     if (rc != 0)
         return -1;
@@ -32,6 +32,16 @@ static int finish_load(registry *r, int rc, char *err)
     return 0;
 }
 
+/* A failed load holds nothing: what it read is released here (callers that
+ * free it anyway free a zeroed registry). */
+static int finish_load(registry *r, int rc, char *err)
+{
+    if (finish_load_1(r, rc, err) == 0)
+        return 0;
+    registry_free(r);
+    return -1;
+}
+
 int registry_load(registry *r, const char *path, const char *shown, char *err)
 {
     memset(r, 0, sizeof *r);
@@ -40,8 +50,10 @@ int registry_load(registry *r, const char *path, const char *shown, char *err)
     r->shown = util_xstrdup(shown ? shown : path);
     char *data;
     size_t len;
-    if (util_read_file(path, REGISTRY_MAX_BYTES, &data, &len, err) != 0)
+    if (util_read_file(path, REGISTRY_MAX_BYTES, &data, &len, err) != 0) {
+        registry_free(r);
         return -1;
+    }
     int rc = yamlload_parse(&r->mem, r->shown, data, len, &r->root, err);
     free(data);
     return finish_load(r, rc, err);

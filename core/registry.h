@@ -27,7 +27,8 @@ typedef struct {
 } registry;
 
 /* Load and parse.  Errors (I/O, YAML syntax, not a map at the top) name
- * file:line:column.  On failure the registry is still safe to free. */
+ * file:line:column.  A failed load holds nothing (registry_free on it is
+ * still safe, and not needed). */
 int registry_load(registry *r, const char *path, const char *shown, char *err);
 /* Parse from memory (tests, benchmarks). */
 int registry_load_string(registry *r, const char *name, const char *text,

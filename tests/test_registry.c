@@ -694,6 +694,28 @@ Test(registry, empty_file)
     }
 }
 
+/* A failed load holds nothing, so a caller that does not free it leaks
+ * nothing (make check-valgrind); freeing it anyway stays safe. */
+Test(registry, a_failed_load_holds_nothing)
+{
+    static const char *const texts[] = {"a: [unclosed\n", "- a\n", ""};
+    for (size_t i = 0; i < SRV_ARRAY_LEN(texts); i++) {
+        registry r;
+        char err[SRV_ERRLEN] = "";
+        cr_expect_eq(registry_load_string(&r, "reg.yaml", texts[i], strlen(texts[i]), err),
+                     -1, "text %zu", i);
+        cr_expect(strstr(err, "reg.yaml"), "the error names the file: %s", err);
+        cr_expect_null(r.path);
+        cr_expect_null(r.shown);
+        cr_expect_null(r.root);
+    }
+    registry r;
+    char err[SRV_ERRLEN] = "";
+    cr_expect_eq(registry_load(&r, "/nonexistent/config-registry.yaml", "reg.yaml", err), -1);
+    cr_expect_null(r.path);
+    registry_free(&r);
+}
+
 Test(registry, load_from_file_names_the_file)
 {
     char *dir = ts_tmpdir();
