@@ -931,8 +931,8 @@ static void handle(console *c, ui_event *ev)
         begin_quit(c);
         break;
     case UI_A_DEPLOY:
-        if (c->dep_error[0]) {
-            ui_message(c->ui, true, "%s", c->dep_error);
+        if (c->dep_error[0]) { /* its first line; the output pane has it all */
+            ui_message(c->ui, true, "%.*s", (int)strcspn(c->dep_error, "\n"), c->dep_error);
             break;
         }
         picker_fill(c);
@@ -1175,7 +1175,13 @@ static void set_state_filter(console *c)
     const char *names[MAX_ROWS];
     char *owned[MAX_ROWS];
     size_t n = 0;
-    if (registry_load(&r, path, path, err) == 0) {
+    int rc = registry_load(&r, path, "infrastructure/config-registry.yaml", err);
+    if (rc != 0) {
+        /* said in the pane and the status line, not on stderr */
+        run_info(c, "!! %s", err);
+        run_info(c, "!! the containers shown are those of compose project \"compose\"");
+        ui_message(c->ui, true, "%s", err);
+    } else {
         static const char *const sections[] = {"services", "databases"};
         for (size_t s = 0; s < 2; s++) {
             const val *sec = registry_section(&r, sections[s]);
@@ -1274,6 +1280,11 @@ int console_main(const console_opts *o)
         uv_loop_close(&c->loop);
         return EXIT_USAGE;
     }
+    /* the timers first: loading the deployments may already schedule() */
+    uv_timer_init(&c->loop, &c->frame);
+    uv_timer_init(&c->loop, &c->tick);
+    uv_timer_init(&c->loop, &c->drain);
+    c->frame.data = c->tick.data = c->drain.data = c;
     header_push(c);
     ui_set_pane_lines(c->ui, &c->run_lines.view, "deployment output");
     load_deployments(c);
@@ -1281,10 +1292,6 @@ int console_main(const console_opts *o)
         ui_message(c->ui, false, "bundled sample (read-only): u shows its deployments, "
                                  "? the keys");
 
-    uv_timer_init(&c->loop, &c->frame);
-    uv_timer_init(&c->loop, &c->tick);
-    uv_timer_init(&c->loop, &c->drain);
-    c->frame.data = c->tick.data = c->drain.data = c;
     uv_timer_start(&c->tick, on_tick, 1000, 1000);
     uv_timer_stop(&c->tick);
     uv_timer_set_repeat(&c->tick, 1000);

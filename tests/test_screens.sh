@@ -4,10 +4,24 @@
 # (from `srvconsole --dump-actions`), a fake `docker` on PATH replaying
 # recorded ps/events/logs output.  Goldens at 80x24 and 200x50 live in
 # tests/screens/ (UPDATE_GOLDEN=1 rewrites them).
+#
+# SRVCONSOLE_WRAPPER, when set, is put in front of every srvconsole command
+# (e.g. "valgrind --error-exitcode=99 -q --log-file=DIR/vg.%p.log"; see
+# `make check-valgrind-console`); set VTRUN_TIMEOUT_SCALE with it.
 . "$top_srcdir/tests/testlib.sh"
 . "$top_srcdir/tests/vt/vtlib.sh"
 . "$top_srcdir/tests/fakes/fakelib.sh"
 vt_require
+# SCREENS_ONLY="NAME..." runs only those scenarios (while debugging one).
+if [ -n "${SCREENS_ONLY:-}" ]; then
+    vt_check() {
+        case " $SCREENS_ONLY " in
+            *" $1 "*) if vt_run "$@"; then t_pass "$1"; else t_fail "$1"; fi ;;
+            *) cat >/dev/null ;;
+        esac
+    }
+fi
+vt_ran() { [ -z "${SCREENS_ONLY:-}" ] || case " $SCREENS_ONLY " in *" $1 "*) ;; *) false ;; esac; }
 GOLDEN=$top_srcdir/tests/screens
 ACT=$T_TMP/actions
 vt_actions "$ACT"
@@ -19,7 +33,11 @@ cat >"$P/infrastructure/shared/configs/deployments/zz-test.json" <<'EOF'
   { "name": "Slow Job", "shortName": "slow", "description": "sleeps (quit must stop it)",
     "environments": ["local"],
     "target": { "type": "sh", "composing": "service",
-                "deployCommand": "echo started slow; sleep 300; echo never", "defaultArgs": "" } },
+                "deployCommand": "echo slow-$((6*7)); sleep 300; echo after-$((6*7))", "defaultArgs": "" } },
+  { "name": "Stubborn Job", "shortName": "stubborn", "description": "ignores TERM",
+    "environments": ["local"],
+    "target": { "type": "sh", "composing": "service",
+                "deployCommand": "trap '' TERM; echo stubborn-$((6*7)); while :; do sleep 1; done", "defaultArgs": "" } },
   { "name": "Chatty Job", "shortName": "chatty", "description": "300 numbered lines",
     "environments": ["local"],
     "target": { "type": "sh", "composing": "service",
@@ -48,7 +66,8 @@ printf 'Container demo-mongo  Started\nContainer demo-redis  Started\n' >"$F/com
 export LC_ALL=C.UTF-8 SRVCONSOLE_COMPOSE="docker compose" XDG_CONFIG_HOME=$T_TMP/xdg
 unset NO_COLOR
 
-RUN="$SRVCONSOLE --root $P"
+W=${SRVCONSOLE_WRAPPER:-}
+RUN="$W $SRVCONSOLE --root $P"
 MASK='mask "[(]/[^)]*[)]"
 mask "[0-9]+([.][0-9]+)?s "
 mask "[0-9]+:[0-9]+ "
@@ -79,7 +98,7 @@ EOF
 
 # ---- the bundled sample opens read-only outside a project ---------------------
 mkdir -p "$T_TMP/nowhere"
-( cd "$T_TMP/nowhere" && vt_check sample-readonly -a "$ACT" -- "$SRVCONSOLE" ) <<'EOF'
+( cd "$T_TMP/nowhere" && vt_check sample-readonly -a "$ACT" -- $W "$SRVCONSOLE" ) <<'EOF'
 wait "read-only"
 action quit
 wait-exit 0
@@ -107,11 +126,13 @@ action quit
 wait-exit 0
 expect-no-children
 EOF
-grep -q "compose -f $P/infrastructure/local/docker/compose/docker-compose-db.yml up -d --wait" "$F/calls" \
-    && t_pass "the run called docker compose up with the plan's argv" \
-    || { t_fail "docker compose up not called as planned"; cat "$F/calls"; }
-[ -f "$P/infrastructure/local/docker/compose/docker-compose-db.yml" ] \
-    && t_pass "the generator hook ran in-process" || t_fail "generator hook did not run"
+if vt_ran pick-and-run; then
+    grep -q "compose -f $P/infrastructure/local/docker/compose/docker-compose-db.yml up -d --wait" "$F/calls" \
+        && t_pass "the run called docker compose up with the plan's argv" \
+        || { t_fail "docker compose up not called as planned"; cat "$F/calls"; }
+    [ -f "$P/infrastructure/local/docker/compose/docker-compose-db.yml" ] \
+        && t_pass "the generator hook ran in-process" || t_fail "generator hook did not run"
+fi
 
 # ---- a failing step turns its phase red and shows its last lines -------------
 printf 'Error response from daemon: port is already allocated\n' >"$F/compose/up.err"
@@ -171,7 +192,7 @@ expect "demo-gateway | gateway ERROR upstream timeout"
 action search
 keys waiting for
 key Enter
-wait "demo-mongo | mongo waiting for connections"
+wait-re "demo-mongo +[|] mongo waiting for connections"
 action back
 action quit
 wait-exit 0
@@ -184,11 +205,11 @@ keys :run local slow
 key Enter
 wait "Run Slow Job"
 key y
-wait "started slow"
+wait "slow-42"
 action cancel
 timeout 10
 wait "cancelled"
-expect-not "never"
+expect-not "after-42"
 action quit
 wait-exit 0
 expect-no-children
@@ -230,9 +251,11 @@ wait "done"
 action quit
 wait-exit 0
 EOF
-grep -q '^docker restart demo-' "$F/calls" && t_pass "restart ran docker restart" \
-    || { t_fail "restart did not run docker restart"; cat "$F/calls"; }
-grep -q 'down' "$F/calls" && t_fail "the cancelled teardown ran" || t_pass "the cancelled teardown did not run"
+if vt_ran help-confirm; then
+    grep -q '^docker restart demo-' "$F/calls" && t_pass "restart ran docker restart" \
+        || { t_fail "restart did not run docker restart"; cat "$F/calls"; }
+    grep -q 'down' "$F/calls" && t_fail "the cancelled teardown ran" || t_pass "the cancelled teardown did not run"
+fi
 
 # ---- resize: larger, too small, back -------------------------------------------
 vt_check resize -a "$ACT" -- $RUN <<'EOF'
@@ -255,9 +278,26 @@ keys :run local slow
 key Enter
 wait "Run Slow Job"
 key y
-wait "started slow"
+wait "slow-42"
 action quit
 timeout 10
+wait-exit 0
+expect-restored
+expect-no-children
+EOF
+
+# ---- a step that ignores TERM: quit KILLs it after 2 s; none is left ----------
+vt_check quit-stubborn -s 120x40 -a "$ACT" -- $RUN <<'EOF'
+wait demo-gateway
+keys :run local stubborn
+key Enter
+wait "Run Stubborn Job"
+key y
+wait "stubborn-42"
+action cancel
+wait "cancelling"
+action quit
+timeout 15
 wait-exit 0
 expect-restored
 expect-no-children
@@ -282,7 +322,7 @@ keys :run local slow
 key Enter
 wait "Run Slow Job"
 key y
-wait "started slow"
+wait "slow-42"
 signal SEGV
 timeout 10
 wait-exit
@@ -304,6 +344,130 @@ wait "HELP"
 action back
 action quit
 wait-exit 0
+EOF
+
+# ---- logs opened again and again (other sets), resized, quit while followed --
+vt_check logs-reopen-quit -s 120x40 -a "$ACT" -- $RUN <<'EOF'
+wait demo-gateway
+keys :logs demo-gateway
+key Enter
+wait "upstream timeout"
+action back
+wait "CONTAINERS"
+keys :logs demo-mongo demo-gateway
+key Enter
+wait "42 lines"
+action back
+wait "CONTAINERS"
+keys :logs demo-mongo
+key Enter
+wait "mongo waiting for connections"
+expect-not "upstream timeout"
+resize 90x30
+wait "LOGS"
+resize 60x20
+wait "too small"
+resize 120x40
+wait "mongo waiting for connections"
+keys :quit
+key Enter
+timeout 10
+wait-exit 0
+expect-restored
+expect-no-children
+EOF
+
+# ---- checklist (twice), inspect, validate, save: each screen and back --------
+mkdir -p "$F/inspect"
+printf '[{"Name":"/demo-gateway","State":{"Status":"running"}}]\n' >"$F/inspect/demo-gateway.json"
+vt_check screens-round -s 120x40 -a "$ACT" -- $RUN <<EOF
+wait demo-gateway
+action checklist
+timeout 20
+wait "CHECKLIST"
+action refresh
+wait "CHECKLIST"
+action back
+wait "CONTAINERS"
+keys :inspect demo-gateway
+key Enter
+wait "docker inspect demo-gateway"
+expect "running"
+action back
+wait "CONTAINERS"
+keys :validate
+key Enter
+wait "validate:"
+keys :logs demo-gateway
+key Enter
+wait "upstream timeout"
+keys :save $T_TMP/saved.log
+key Enter
+wait "saved 41 lines"
+action back
+action quit
+wait-exit 0
+expect-no-children
+EOF
+if vt_ran screens-round; then
+    [ "$(wc -l <"$T_TMP/saved.log" 2>/dev/null || echo 0)" -ge 41 ] \
+        && t_pass "save wrote the followed log" || t_fail "save did not write $T_TMP/saved.log"
+fi
+
+# ---- errors in the project: said in the console, never a crash ----------------
+# no deployments folder: said in the pane, and by u (first line only)
+PE=$(t_sample)
+rm -rf "$PE/infrastructure/shared/configs/deployments"
+vt_check err-no-deployments -s 120x40 -a "$ACT" -- $W "$SRVCONSOLE" --root "$PE" <<'EOF'
+wait demo-gateway
+wait "!! No deployment configuration found"
+expect "infrastructure/shared/configs/deployments/*.json"
+action deploy
+wait-re "No deployment configuration found. Expected:$"
+expect-not "^J"
+action quit
+wait-exit 0
+expect-restored
+expect-no-children
+EOF
+# malformed deployments JSON (and one of the wrong shape): file:line:col in
+# the pane, the good files still listed and runnable
+PM=$(t_sample)
+printf '{ "deployments": [ { "name": "Broken", \n' >"$PM/infrastructure/shared/configs/deployments/zz-bad.json"
+printf '{ "deployments": [ 1, {"name": 5}, {"name": "X", "shortName": "x", "environments": "local", "target": null} ] }\n' \
+    >"$PM/infrastructure/shared/configs/deployments/zz-shape.json"
+vt_check err-bad-deployments -s 160x40 -a "$ACT" -- $W "$SRVCONSOLE" --root "$PM" <<'EOF'
+wait demo-gateway
+wait "zz-bad.json:2:1"
+expect "zz-shape.json: error: deployment #1: must be an object"
+action deploy
+wait "Start Databases"
+action back
+keys :run local x
+key Enter
+wait "is not valid for the deployment"
+action quit
+wait-exit 0
+expect-restored
+EOF
+# a registry that does not parse: file:line:col in the pane and the status
+# line; a run that needs it fails in its phase
+PR=$(t_sample)
+printf 'metadata:\n  name: [unclosed\nservices: {\n' >"$PR/infrastructure/config-registry.yaml"
+vt_check err-bad-registry -s 120x40 -a "$ACT" -- $W "$SRVCONSOLE" --root "$PR" <<'EOF'
+wait demo-gateway
+wait "!! infrastructure/config-registry.yaml:3:9: "
+expect-row -1 "infrastructure/config-registry.yaml:3:9: "
+keys :run local dbs_up
+key Enter
+wait "Run Start Databases"
+key y
+timeout 20
+wait "failed"
+action quit
+wait-exit 0
+expect-restored
+expect-no-children
 EOF
 
 # ---- docker missing: a state, not a hang -----------------------------------------------
