@@ -558,7 +558,8 @@ static void port_add(port_tok **v, size_t *n, size_t *cap, const char *host, siz
 
 static char *ports_join(port_tok *v, size_t n)
 {
-    qsort(v, n, sizeof *v, cmp_port);
+    if (n) /* v is NULL when there is none: qsort's pointer must not be */
+        qsort(v, n, sizeof *v, cmp_port);
     strbuf sb = STRBUF_INIT;
     for (size_t i = 0; i < n; i++) {
         if (i)

@@ -19,7 +19,7 @@ cat >"$P/infrastructure/shared/configs/deployments/zz-test.json" <<'EOF'
   { "name": "Slow Job", "shortName": "slow", "description": "sleeps (quit must stop it)",
     "environments": ["local"],
     "target": { "type": "sh", "composing": "service",
-                "deployCommand": "echo started slow; sleep 300; echo never", "defaultArgs": "" } },
+                "deployCommand": "echo started slow; sleep 300; echo ran-$((40+2))", "defaultArgs": "" } },
   { "name": "Chatty Job", "shortName": "chatty", "description": "300 numbered lines",
     "environments": ["local"],
     "target": { "type": "sh", "composing": "service",
@@ -126,7 +126,7 @@ timeout 20
 wait "failed"
 expect "exit 3"
 expect "port is already allocated"
-expect "x up 0/1 exit 3"
+wait-re ". up 0/1 exit 3"
 expect-not "passed"
 action quit
 wait-exit 0
@@ -167,11 +167,11 @@ keys :logs demo-gateway demo-mongo
 key Enter
 wait "LOGS"
 wait "42 lines"
-expect "demo-gateway | gateway ERROR upstream timeout"
+wait-re "demo-gateway . gateway ERROR upstream timeout"
 action search
 keys waiting for
 key Enter
-wait "demo-mongo | mongo waiting for connections"
+wait-re "demo-mongo . mongo waiting for connections"
 action back
 action quit
 wait-exit 0
@@ -188,7 +188,7 @@ wait "started slow"
 action cancel
 timeout 10
 wait "cancelled"
-expect-not "never"
+expect-not "ran-42"
 action quit
 wait-exit 0
 expect-no-children
