@@ -491,7 +491,9 @@ static bool wait_evaluate(runner *r, wait_ctr *v, size_t n)
     for (size_t j = 0; j < n; j++) {
         const wait_ctr *c = &v[j];
         if (strcmp(c->state, "running") != 0) {
-            if (ctr_dead(c)) {
+            if (ctr_dead(c) && c->exit_code == 0 && strcmp(c->state, "exited") == 0) {
+                /* a one-shot job that completed: done, not waited for */
+            } else if (ctr_dead(c)) {
                 strbuf_addf(&nr, "%s%s: exited (%d)", nr.len ? ", " : "", c->name, c->exit_code);
                 if (!dead)
                     dead = c;

@@ -814,6 +814,21 @@ static void doctor_generated(vctx *V, const gen_set *gen)
                   missing);
 }
 
+/* Debian's docker-compose v1 rejects build.additional_contexts, which the
+ * reference generator writes for every service with a build. */
+static void doctor_compose_v1(vctx *V, const gen_set *gen)
+{
+    for (size_t i = 0; i < gen->n; i++) {
+        const gen_file *f = &gen->files[i];
+        if (f->group != GEN_COMPOSE || !f->data || !strstr(f->data, "additional_contexts:"))
+            continue;
+        doc_issue(V, DIAG_WARNING, "compose-v1", f->rel, NULL,
+                  "uses build.additional_contexts, which docker-compose v1 (the compose "
+                  "found here) rejects: install Compose v2 (the docker compose plugin) "
+                  "or set SRVCONSOLE_COMPOSE");
+    }
+}
+
 static void doctor_misc(vctx *V, char **envp)
 {
     const val *services = registry_section(V->r, "services");
@@ -866,6 +881,8 @@ void validate_run(const char *root, const registry *r, const validate_opts *o,
         doctor_configmap_hosts(&V);
         if (rendered)
             doctor_generated(&V, &gen);
+        if (rendered && o && o->compose_v1)
+            doctor_compose_v1(&V, &gen);
         gen_set_free(&gen);
         doctor_misc(&V, o && o->envp ? o->envp : environ);
     }

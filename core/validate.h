@@ -14,6 +14,9 @@ typedef struct {
     bool reference_only; /* skip srvconsole's own checks */
     /* environment variables to inspect (NULL: the process environment) */
     char **envp;
+    /* the compose command that deployments will use is the legacy v1
+     * docker-compose (the caller detects it: core does not run docker) */
+    bool compose_v1;
 } validate_opts;
 
 /* Run the checks against the tree under `root`; findings are appended to

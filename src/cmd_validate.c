@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/plan.h"
 #include "core/validate.h"
 #include "src/cli.h"
 #include "src/commands.h"
@@ -51,6 +52,9 @@ int cmd_validate(int argc, char **argv)
         }
         return rc;
     }
+    plan_opts po;
+    plan_opts_from_env(&po);
+    o.compose_v1 = plan_compose_is_v1(po.compose ? po.compose : plan_detect_compose());
     validate_run(P.root, &P.reg, &o, &P.diags);
     strbuf sb = STRBUF_INIT;
     if (json)

@@ -19,6 +19,7 @@ int cmd_validate(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
 int cmd_list(int argc, char **argv);
 int cmd_plan(int argc, char **argv);
+int cmd_run(int argc, char **argv);
 /* The bundled sample project's folder, or NULL (caller frees). */
 char *cmd_sample_dir(void);
 

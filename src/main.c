@@ -14,6 +14,7 @@ static const command commands[] = {
     {"demo", cmd_demo, "copy the sample project to a folder and open it"},
     {"list", cmd_list, "list the deployment environments and deployments"},
     {"plan", cmd_plan, "show the steps of a deployment in an environment"},
+    {"run", cmd_run, "run a deployment in an environment (headless)"},
     {"console", cmd_console, "open the interactive console (the default)"},
     {NULL, NULL, NULL},
 };

@@ -33,13 +33,15 @@ key Enter
 wait "LOGS"
 wait-re "tick [0-9]+"
 action back
+wait "CONTAINERS"
 action teardown
 wait "Run Stop All"
 expect "removes volumes: data is lost"
 key y
 wait-re "Stop All .* passed"
-wait-gone "e2e-ticker"
 wait "0 containers"
+expect "no container of this project"
+sleep 200
 action quit
 timeout 15
 wait-exit 0

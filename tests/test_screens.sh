@@ -41,6 +41,7 @@ done
 mkdir -p "$F/logs" "$F/compose"
 for k in $(seq 1 40); do echo "2026-11-28T10:00:$(printf %02d $((k % 60))).000000000Z gateway request $k GET /health 200"; done >"$F/logs/demo-gateway.log"
 echo "2026-11-28T10:01:00.000000000Z gateway ERROR upstream timeout" >>"$F/logs/demo-gateway.log"
+echo "2026-11-28T10:00:30.000000000Z mongo waiting for connections" >"$F/logs/demo-mongo.log"
 printf 'Container demo-mongo  Started\nContainer demo-redis  Started\n' >"$F/compose/up.out"
 : >"$F/compose/down.out"
 # a fixed locale (UTF-8 symbols), compose v2 (the fake answers `compose version`)
@@ -159,6 +160,49 @@ action quit
 wait-exit 0
 EOF
 
+# ---- several containers merged, with name prefixes -----------------------------
+vt_check logs-merged -s 120x40 -a "$ACT" -- $RUN <<'EOF'
+wait demo-gateway
+keys :logs demo-gateway demo-mongo
+key Enter
+wait "LOGS"
+wait "42 lines"
+expect "demo-gateway | gateway ERROR upstream timeout"
+action search
+keys waiting for
+key Enter
+wait "demo-mongo | mongo waiting for connections"
+action back
+action quit
+wait-exit 0
+EOF
+
+# ---- x cancels the running step: TERM, the phase shows cancelled -------------
+vt_check cancel -s 120x40 -a "$ACT" -- $RUN <<'EOF'
+wait demo-gateway
+keys :run local slow
+key Enter
+wait "Run Slow Job"
+key y
+wait "started slow"
+action cancel
+timeout 10
+wait "cancelled"
+expect-not "never"
+action quit
+wait-exit 0
+expect-no-children
+EOF
+
+# ---- NO_COLOR: no colour, the states still in words --------------------------
+vt_check no-color -s 120x40 -a "$ACT" -- env NO_COLOR=1 $RUN <<'EOF'
+wait demo-gateway
+expect-attr "exited 1" !color
+expect "failing"
+action quit
+wait-exit 0
+EOF
+
 # ---- help, confirm cancelled and accepted --------------------------------------
 vt_check help-confirm -s 120x40 -a "$ACT" -- $RUN <<'EOF'
 wait demo-gateway
@@ -230,6 +274,21 @@ expect-restored
 expect-no-children
 EOF
 done
+
+# ---- a fatal signal: the terminal is restored and the children killed --------
+vt_check signal-SEGV -s 120x40 -a "$ACT" -- $RUN <<'EOF'
+wait demo-gateway
+keys :run local slow
+key Enter
+wait "Run Slow Job"
+key y
+wait "started slow"
+signal SEGV
+timeout 10
+wait-exit
+expect-restored
+expect-no-children
+EOF
 
 # ---- a flooding step: the pane keeps up and the keys still work ---------------------
 vt_check chatty -s 120x40 -a "$ACT" -- $RUN <<'EOF'

@@ -582,3 +582,98 @@ Test(state, words)
     c.run = STATE_DEAD;
     cr_assert_str_eq(describe(&c), "dead");
 }
+
+/* ---- a recording of a real engine (tests/fakes/recorded/e2e: compose up of
+ * the e2e project, then down) ---------------------------------------------- */
+
+#define RECORDED FIXTURES "/../fakes/recorded/e2e/"
+
+static char *recorded(const char *name, size_t *len)
+{
+    char *data;
+    char err[SRV_ERRLEN];
+    cr_assert_eq(util_read_file(name, 1 << 20, &data, len, err), 0, "%s", err);
+    return data;
+}
+
+Test(state_recorded, ps_inspect_events_of_a_real_engine)
+{
+    state_table *st = state_new();
+    const char *names[] = {"e2e-*"};
+    state_set_filter(st, names, 1, PROJECTS, 1);
+    size_t len;
+    char err[256];
+
+    /* docker ps while the project runs */
+    char *ps = recorded(RECORDED "ps.jsonl", &len);
+    state_ps_begin(st);
+    int ln = 0;
+    for (char *p = strtok(ps, "\n"); p; p = strtok(NULL, "\n"))
+        cr_assert_eq(state_apply_ps_line(st, p, strlen(p), ++ln, err, sizeof err), 0, "%s", err);
+    state_ps_end(st);
+    free(ps);
+    cr_assert_eq(state_count(st), 4);
+    cr_assert_str_eq(describe(must(st, "e2e-oneshot")), "exited 0");
+    cr_assert_eq(must(st, "e2e-health")->health, STATE_HEALTH_HEALTHY);
+    cr_assert_str_eq(must(st, "e2e-web")->ports, "18080");
+    cr_assert_str_eq(must(st, "e2e-ticker")->ports, "");
+    cr_assert_str_eq(must(st, "e2e-web")->service, "e2e-web");
+
+    /* docker inspect of each */
+    const char *files[] = {"e2e-health", "e2e-oneshot", "e2e-ticker", "e2e-web"};
+    for (size_t i = 0; i < 4; i++) {
+        char *path = util_xasprintf(RECORDED "inspect/%s.json", files[i]);
+        char *js = recorded(path, &len);
+        cr_assert_geq(state_apply_inspect(st, js, len, err, sizeof err), 0, "%s", err);
+        free(js);
+        free(path);
+    }
+    const state_container *h = must(st, "e2e-health");
+    cr_assert_eq(h->started_ns, 1795870678ull * NS + 239901027);
+    cr_assert_eq(h->restarts, 0);
+    cr_assert(h->has_health);
+    const state_container *o = must(st, "e2e-oneshot");
+    cr_assert_eq(o->finished_ns, 1795870678ull * NS + 210891620);
+    cr_assert_eq(o->exit_code, 0);
+    cr_assert_str_eq(must(st, "e2e-web")->ports, "18080");
+
+    /* the whole events stream from an empty table: up, healthy, down */
+    state_table *ev = state_new();
+    state_set_filter(ev, names, 1, PROJECTS, 1);
+    char *events = recorded(RECORDED "events.jsonl", &len);
+    size_t n = 0, healthy_at = 0, running_max = 0;
+    for (char *p = strtok(events, "\n"); p; p = strtok(NULL, "\n")) {
+        n++;
+        cr_assert_geq(state_apply_event(ev, p, strlen(p), err, sizeof err), 0, "line %zu: %s", n,
+                      err);
+        size_t running = 0;
+        for (size_t i = 0; i < state_count(ev); i++)
+            running += state_get(ev, i)->run == STATE_RUNNING;
+        running_max = running > running_max ? running : running_max;
+        const state_container *c = state_find(ev, "e2e-health");
+        if (!healthy_at && c && c->health == STATE_HEALTH_HEALTHY)
+            healthy_at = n;
+        if (n == 19) { /* after the last start */
+            cr_assert_eq(state_count(ev), 4);
+            cr_assert_str_eq(describe(must(ev, "e2e-oneshot")), "exited 0");
+            cr_assert_eq(must(ev, "e2e-web")->started_ns, 1795870678436693887ull);
+        }
+        if (n == 41) { /* after the kills (15) and dies (0) */
+            cr_assert_eq(must(ev, "e2e-ticker")->last_signal, 15);
+            cr_assert_str_eq(describe(must(ev, "e2e-ticker")), "exited 0");
+            cr_assert_eq(must(ev, "e2e-health")->health, STATE_HEALTH_NONE);
+        }
+    }
+    free(events);
+    cr_assert_eq(n, 52);
+    cr_assert_eq(healthy_at, 23, "healthy from the health_status event on");
+    cr_assert_eq(running_max, 3);
+    cr_assert_eq(state_count(ev), 0, "down removed every container");
+    state_free(ev);
+
+    /* docker ps after down: nothing */
+    state_ps_begin(st);
+    state_ps_end(st);
+    cr_assert_eq(state_count(st), 0);
+    state_free(st);
+}

@@ -98,7 +98,7 @@ static void run(const char *root, const registry *r, bool reference_only,
                 char **envp, diag_list *l)
 {
     diag_list_init(l);
-    validate_opts o = {reference_only, envp ? envp : (char **)NO_ENV};
+    validate_opts o = {reference_only, envp ? envp : (char **)NO_ENV, false};
     validate_run(root, r, &o, l);
 }
 
@@ -175,6 +175,38 @@ Test(clean, generated_tree_has_no_findings_but_notes)
     cr_expect_eq(validate_exit_status(&l), 0);
     free(dump);
     cleanup(root, &r, &l);
+}
+
+/* The api has a Dockerfile, so the services file gets additional_contexts:
+ * with compose v1 that is a warning on that file, with v2 nothing. */
+Test(doctor, additional_contexts_with_compose_v1)
+{
+    registry r;
+    char *root = tree(NULL, &r);
+    char *path = util_path_join(root, SVC_FILE), *svc = NULL, err[SRV_ERRLEN];
+    size_t len;
+    cr_assert_eq(util_read_file(path, 1 << 20, &svc, &len, err), 0, "%s", err);
+    cr_assert(strstr(svc, "additional_contexts:"), "precondition: %s", svc);
+    free(svc);
+    free(path);
+    for (int v1 = 0; v1 <= 1; v1++) {
+        diag_list l;
+        diag_list_init(&l);
+        validate_opts o = {false, (char **)NO_ENV, v1 == 1};
+        validate_run(root, &r, &o, &l);
+        char *dump = ts_dump(&l);
+        const diag *d = ts_diag(&l, "compose-v1", "docker-compose v1");
+        if (v1) {
+            /* one warning, on the services file (the databases have no build) */
+            cr_expect_eq(ts_count(&l, "compose-v1"), 1, "%s", dump);
+            cr_expect(d && d->sev == DIAG_WARNING && !strcmp(d->file, SVC_FILE), "%s", dump);
+        } else {
+            cr_expect_null(d, "%s", dump);
+        }
+        free(dump);
+        diag_list_free(&l);
+    }
+    cleanup(root, &r, NULL);
 }
 
 Test(clean, missing_files_are_skipped_by_the_reference_checks)

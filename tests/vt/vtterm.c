@@ -18,6 +18,8 @@ struct vt_term {
     strbuf out;
     bool altscreen;
     bool cursor_visible;
+    bool tcem_visible;  /* from the DECTCEM sequences seen (see track_dectcem) */
+    size_t tcem_len;    /* bytes of "ESC [ ? 2 5" matched so far */
     int mouse;
     VTermPos cursor;
 };
@@ -75,6 +77,7 @@ vt_term *vt_term_new(int cols, int rows)
     vterm_screen_enable_altscreen(t->screen, 1);
     vterm_screen_reset(t->screen, 1);
     t->cursor_visible = true;
+    t->tcem_visible = true;
     return t;
 }
 
@@ -87,8 +90,32 @@ void vt_term_free(vt_term *t)
     free(t);
 }
 
+/* Cursor visibility as a real terminal has it: libvterm stores it in the
+ * DECSC slot (ESC 7, which ncurses emits around scrolling regions) and
+ * brings it back with DECRC / the end of the alternate screen, which xterm
+ * does not do; so follow the DECTCEM sequences (CSI ?25h / CSI ?25l)
+ * ourselves, across reads. */
+static void track_dectcem(vt_term *t, const char *b, size_t n)
+{
+    static const char pat[] = "\033[?25";
+    for (size_t i = 0; i < n; i++) {
+        char ch = b[i];
+        if (t->tcem_len < sizeof pat - 1) {
+            if (ch == pat[t->tcem_len])
+                t->tcem_len++;
+            else
+                t->tcem_len = ch == pat[0] ? 1 : 0;
+            continue;
+        }
+        if (ch == 'h' || ch == 'l')
+            t->tcem_visible = ch == 'h';
+        t->tcem_len = ch == pat[0] ? 1 : 0;
+    }
+}
+
 void vt_term_feed(vt_term *t, const char *bytes, size_t n)
 {
+    track_dectcem(t, bytes, n);
     vterm_input_write(t->vt, bytes, n);
     vterm_screen_flush_damage(t->screen);
 }
@@ -375,7 +402,7 @@ bool vt_term_check_attr(const vt_term *t, int row, int col, int ncells,
 }
 
 bool vt_term_altscreen(const vt_term *t) { return t->altscreen; }
-bool vt_term_cursor_visible(const vt_term *t) { return t->cursor_visible; }
+bool vt_term_cursor_visible(const vt_term *t) { return t->tcem_visible; }
 int vt_term_mouse(const vt_term *t) { return t->mouse; }
 void vt_term_cursor(const vt_term *t, int *row, int *col)
 {
