@@ -167,11 +167,12 @@ keys :logs demo-gateway demo-mongo
 key Enter
 wait "LOGS"
 wait "42 lines"
-wait-re "demo-gateway . gateway ERROR upstream timeout"
+wait-re "demo-gateway +. gateway ERROR upstream timeout"
 action search
 keys waiting for
 key Enter
-wait-re "demo-mongo . mongo waiting for connections"
+wait-re "demo-mongo +. mongo waiting for connections"
+expect "/waiting for/ 1 match "
 action back
 action quit
 wait-exit 0

@@ -578,8 +578,8 @@ static void draw_logs(ui *u)
     char search[320] = "";
     if (lv->pattern[0]) {
         size_t mc = lv->src.match_count ? lv->src.match_count(lv->src.ctx) : 0;
-        snprintf(search, sizeof search, " · /%s/ %zu of %zu%s", lv->pattern, mc, count,
-                 lv->only_matches ? " (only)" : "");
+        snprintf(search, sizeof search, " · /%s/ %zu match%s%s", lv->pattern, mc,
+                 mc == 1 ? "" : "es", lv->only_matches ? " (only these)" : "");
     }
     char right[512];
     snprintf(right, sizeof right, "follow %s · wrap %s · time %s%s · %zu lines · %zu dropped ",
