@@ -17,6 +17,8 @@ typedef struct {
 int cmd_generate(int argc, char **argv);
 int cmd_validate(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
+int cmd_list(int argc, char **argv);
+int cmd_plan(int argc, char **argv);
 /* The bundled sample project's folder, or NULL (caller frees). */
 char *cmd_sample_dir(void);
 

@@ -11,6 +11,8 @@ static const command commands[] = {
     {"generate", cmd_generate, "write the generated files from the registry"},
     {"validate", cmd_validate, "check the registry and the generated files"},
     {"demo", cmd_demo, "copy the sample project to a folder and open it"},
+    {"list", cmd_list, "list the deployment environments and deployments"},
+    {"plan", cmd_plan, "show the steps of a deployment in an environment"},
     {NULL, NULL, NULL},
 };
 

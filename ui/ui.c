@@ -692,6 +692,14 @@ static bool emit(ui *u, ui_event *ev, ui_action_id a)
     return true;
 }
 
+int ui_read_key(ui *u)
+{
+    if (!u->started)
+        return -1;
+    int k = getch();
+    return k == ERR ? -1 : k;
+}
+
 bool ui_key(ui *u, int key, ui_event *ev)
 {
     free_event_args(u);

@@ -143,6 +143,9 @@ void ui_stop(ui *u);
 void ui_resized(ui *u);
 bool ui_dirty(const ui *u);
 void ui_draw(ui *u);
+/* The next pending key (the terminal is in nodelay mode), KEYS_NONE (-1)
+ * when none is pending. */
+int ui_read_key(ui *u);
 /* Handle one key.  Returns true when `ev` holds an action for the
  * application. */
 bool ui_key(ui *u, int key, ui_event *ev);
