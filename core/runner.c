@@ -542,6 +542,21 @@ static void wait_fail_timeout(runner *r)
     wait_end(r, RUNNER_FAILED, "containers not ready after %gs: %s", r->w.timeout, what);
 }
 
+/* End the wait when it was cancelled or its deadline passed: true when it
+ * did (the caller stops), false when the wait goes on. */
+static bool wait_ended_early(runner *r)
+{
+    if (r->cancel_req) {
+        wait_end(r, RUNNER_CANCELLED, "cancelled");
+        return true;
+    }
+    if (r->w.timed_out) {
+        wait_fail_timeout(r);
+        return true;
+    }
+    return false;
+}
+
 static void wait_poll_exit(void *user, proc *p, const proc_status *st)
 {
     runner *r = user;
@@ -550,14 +565,8 @@ static void wait_poll_exit(void *user, proc *p, const proc_status *st)
         maybe_free(r);
         return;
     }
-    if (r->cancel_req) {
-        wait_end(r, RUNNER_CANCELLED, "cancelled");
+    if (wait_ended_early(r))
         return;
-    }
-    if (r->w.timed_out) {
-        wait_fail_timeout(r);
-        return;
-    }
     const plan_step *s = &r->p->steps[r->i];
     if (st->signaled || st->exit_code != 0) {
         /* the engine may be busy: keep polling until the deadline */
@@ -660,14 +669,8 @@ static void wait_poll(runner *r)
 {
     if (r->freed || !r->w.active)
         return;
-    if (r->cancel_req) {
-        wait_end(r, RUNNER_CANCELLED, "cancelled");
+    if (wait_ended_early(r))
         return;
-    }
-    if (r->w.timed_out) {
-        wait_fail_timeout(r);
-        return;
-    }
     const plan_step *s = &r->p->steps[r->i];
     if (!s->compose_file || !s->compose_file[0]) {
         wait_end(r, RUNNER_FAILED, "wait step without a compose file");
