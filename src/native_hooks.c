@@ -15,15 +15,11 @@
 /* Emit every line of a text (a trailing newline ends the last line). */
 static void emit_lines(runner_emit_fn emit, void *ctx, runner_stream st, const char *text)
 {
-    const char *p = text;
-    while (*p) {
-        const char *nl = strchr(p, '\n');
-        size_t n = nl ? (size_t)(nl - p) : strlen(p);
-        char *line = util_xstrndup(p, n);
-        emit(ctx, st, line);
-        free(line);
-        p += n + (nl ? 1 : 0);
-    }
+    size_t n;
+    char **lines = util_split_lines(text, &n);
+    for (size_t i = 0; i < n; i++)
+        emit(ctx, st, lines[i]);
+    util_lines_free(lines, n);
 }
 
 static void emitf(runner_emit_fn emit, void *ctx, runner_stream st, const char *fmt, ...)
