@@ -106,6 +106,18 @@ static void maybe_free(runner *r)
     free(r);
 }
 
+/* The child process has exited: forget it.  True when runner_free() came
+ * first (the runner is freed now, if nothing else holds it, and the exit
+ * must not be handled). */
+static bool child_gone(runner *r)
+{
+    r->child = NULL;
+    if (!r->freed)
+        return false;
+    maybe_free(r);
+    return true;
+}
+
 static void on_timer_closed(uv_handle_t *h)
 {
     runner *r = h->data;
@@ -244,11 +256,8 @@ static void result_from_status(runner_result *res, const proc_status *st, bool c
 static void proc_exit_cb(void *user, proc *p, const proc_status *st)
 {
     runner *r = user;
-    r->child = NULL;
-    if (r->freed) {
-        maybe_free(r);
+    if (child_gone(r))
         return;
-    }
     runner_result res;
     result_from_status(&res, st, r->cancel_req);
     if (step_done(r, &res))
@@ -560,11 +569,8 @@ static bool wait_ended_early(runner *r)
 static void wait_poll_exit(void *user, proc *p, const proc_status *st)
 {
     runner *r = user;
-    r->child = NULL;
-    if (r->freed) {
-        maybe_free(r);
+    if (child_gone(r))
         return;
-    }
     if (wait_ended_early(r))
         return;
     const plan_step *s = &r->p->steps[r->i];
