@@ -95,8 +95,9 @@ void cli_print_catalog_diags(const deploy_set *set, bool file_level_only)
     }
 }
 
-int cli_parse_plan_args(int argc, char **argv, const char *cmd, bool allow_dry,
-                        void (*usage)(FILE *), cli_plan_args *a)
+/* Parse argv (without --root) into a.  -1 to go on, else the exit status. */
+static int parse_plan_args(int argc, char **argv, const char *cmd, bool allow_dry,
+                           void (*usage)(FILE *), cli_plan_args *a)
 {
     memset(a, 0, sizeof *a);
     plan_opts_from_env(&a->opts);
@@ -137,7 +138,8 @@ int cli_parse_plan_args(int argc, char **argv, const char *cmd, bool allow_dry,
     return -1;
 }
 
-plan *cli_resolve_plan(const char *root_opt, const char *cmd, cli_plan_args *a, int *status)
+static plan *resolve_plan(const char *root_opt, const char *cmd, cli_plan_args *a,
+                          int *status)
 {
     char *root;
     deploy_set set;
@@ -164,6 +166,16 @@ plan *cli_resolve_plan(const char *root_opt, const char *cmd, cli_plan_args *a, 
     deploy_set_free(&set);
     free(root);
     return p;
+}
+
+plan *cli_plan_command(int argc, char **argv, const char *cmd, bool allow_dry,
+                       void (*usage)(FILE *), cli_plan_args *a, int *status)
+{
+    const char *root_opt = cmd_take_root(&argc, argv);
+    *status = parse_plan_args(argc, argv, cmd, allow_dry, usage, a);
+    if (*status >= 0)
+        return NULL;
+    return resolve_plan(root_opt, cmd, a, status);
 }
 
 void cli_print_plan(const plan *p, bool json)

@@ -44,15 +44,13 @@ typedef struct {
     plan_opts opts; /* from the environment, then --compose */
 } cli_plan_args;
 
-/* Parse argv (after cmd_take_root) into a.  Prints usage errors itself.
- * Returns -1 to go on, else the exit status to return (0 after --help). */
-int cli_parse_plan_args(int argc, char **argv, const char *cmd, bool allow_dry,
-                        void (*usage)(FILE *), cli_plan_args *a);
-/* Open the catalog, print its file-level findings, select the deployment and
- * resolve its plan (probing the compose command when needed).  Returns the
- * plan (plan_free) with *status 0, or NULL with the exit status in *status
- * (the error printed). */
-plan *cli_resolve_plan(const char *root_opt, const char *cmd, cli_plan_args *a, int *status);
+/* The common start of `plan` and `run`: take --root out of argv, parse the
+ * rest into a, open the catalog, print its file-level findings, select the
+ * deployment and resolve its plan (probing the compose command when
+ * needed).  Returns the plan (plan_free), or NULL with the exit status to
+ * return in *status (0 after --help; errors and usage already printed). */
+plan *cli_plan_command(int argc, char **argv, const char *cmd, bool allow_dry,
+                       void (*usage)(FILE *), cli_plan_args *a, int *status);
 /* Print the plan to stdout, as text or as one JSON object and a newline. */
 void cli_print_plan(const plan *p, bool json);
 

@@ -172,12 +172,9 @@ int cmd_list(int argc, char **argv)
 
 int cmd_plan(int argc, char **argv)
 {
-    const char *root_opt = cmd_take_root(&argc, argv);
     cli_plan_args args;
-    int rc = cli_parse_plan_args(argc, argv, "plan", false, plan_usage, &args);
-    if (rc >= 0)
-        return rc;
-    plan *p = cli_resolve_plan(root_opt, "plan", &args, &rc);
+    int rc;
+    plan *p = cli_plan_command(argc, argv, "plan", false, plan_usage, &args, &rc);
     if (!p)
         return rc;
     cli_print_plan(p, args.json);

@@ -294,12 +294,9 @@ static void print_summary(const run_ctx *C)
 
 int cmd_run(int argc, char **argv)
 {
-    const char *root_opt = cmd_take_root(&argc, argv);
     cli_plan_args args;
-    int rc = cli_parse_plan_args(argc, argv, "run", true, usage, &args);
-    if (rc >= 0)
-        return rc;
-    plan *p = cli_resolve_plan(root_opt, "run", &args, &rc);
+    int rc;
+    plan *p = cli_plan_command(argc, argv, "run", true, usage, &args, &rc);
     if (!p)
         return rc;
     if (args.dry) {
