@@ -517,32 +517,14 @@ static const deploy *find_teardown(const deploy_set *s, const char *env, const c
     return NULL;
 }
 
-static void plan_lines_free(char **v, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        free(v[i]);
-    free(v);
-}
-
 /* Split the plan's text form into lines for the plan and confirm screens. */
 static char **plan_lines(const plan *p, size_t *n)
 {
     strbuf sb;
     strbuf_init(&sb);
     plan_format_text(&sb, p);
-    size_t cap = 16, k = 0;
-    char **v = util_xmalloc(cap * sizeof *v);
-    const char *s = sb.data ? sb.data : "";
-    while (*s) {
-        const char *e = strchr(s, '\n');
-        size_t len = e ? (size_t)(e - s) : strlen(s);
-        if (k == cap)
-            v = util_xrealloc(v, (cap *= 2) * sizeof *v);
-        v[k++] = util_xstrndup(s, len);
-        s += len + (e ? 1 : 0);
-    }
+    char **v = util_split_lines(sb.data, n);
     strbuf_free(&sb);
-    *n = k;
     return v;
 }
 
@@ -575,7 +557,7 @@ static void show_plan(console *c, const char *env, const char *name)
     snprintf(title, sizeof title, "%s (%s) · %s — Enter runs it, Esc goes back", p->name,
              p->short_name, env);
     ui_show_plan(c->ui, title, (const char *const *)lines, n, true);
-    plan_lines_free(lines, n);
+    util_lines_free(lines, n);
 }
 
 /* What a run will destroy, said before it happens. */
@@ -633,7 +615,7 @@ static void confirm_run(console *c)
     c->pending = PENDING_RUN;
     ui_confirm(c->ui, title, (const char *const *)lines, n, (const char *const *)warn, nw,
                UI_A_CONFIRM);
-    plan_lines_free(lines, n);
+    util_lines_free(lines, n);
     for (size_t i = 0; i < nw; i++)
         free(warn[i]);
 }
@@ -756,21 +738,12 @@ static void aux_exit(void *user, proc *p, const proc_status *st)
     (void)p;
     c->aux = NULL;
     if (!strcmp(c->aux_what, "inspect")) {
-        size_t cap = 64, n = 0;
-        char **v = util_xmalloc(cap * sizeof *v);
-        const char *s = c->aux_out.data ? c->aux_out.data : "";
-        while (*s) {
-            const char *e = strchr(s, '\n');
-            size_t len = e ? (size_t)(e - s) : strlen(s);
-            if (n == cap)
-                v = util_xrealloc(v, (cap *= 2) * sizeof *v);
-            v[n++] = util_xstrndup(s, len);
-            s += len + (e ? 1 : 0);
-        }
+        size_t n;
+        char **v = util_split_lines(c->aux_out.data, &n);
         char title[200];
         snprintf(title, sizeof title, "docker inspect %s", c->aux_name);
         ui_show_inspect(c->ui, title, (const char *const *)v, n);
-        plan_lines_free(v, n);
+        util_lines_free(v, n);
     } else if (st->spawn_failed) {
         ui_message(c->ui, true, "%s", st->error);
     } else if (st->signaled || st->exit_code != 0) {
