@@ -55,6 +55,7 @@ typedef enum { PENDING_NONE, PENDING_RUN, PENDING_RESTART } pending_action;
 typedef struct {
     uv_loop_t loop;
     pending_action pending;
+    bool checking; /* the checklist's job is on the thread pool */
     ui *ui;
     settings cfg;
     char *root;
@@ -840,23 +841,72 @@ static void do_native(console *c, bool generate, int argc, char **argv)
                generate ? "generate" : "validate", st == 0 ? "ok" : "found problems");
 }
 
+/* The checks run external commands (docker info, compose version...), each
+ * bounded by a timeout: they run on libuv's thread pool so that the screen
+ * stays live; the results are shown from the loop. */
+typedef struct {
+    uv_work_t req;
+    console *c;
+    char *root;
+    const char *docker;
+    checklist_item items[MAX_CHECKS];
+    size_t n;
+} checklist_job;
+
+static void checklist_work(uv_work_t *req)
+{
+    checklist_job *j = req->data;
+    j->n = checklist_run(j->root, j->docker, j->items, MAX_CHECKS);
+}
+
+static void checklist_done(uv_work_t *req, int status)
+{
+    checklist_job *j = req->data;
+    console *c = j->c;
+    c->checking = false;
+    if (status == 0 && !c->quitting) {
+        ui_check v[MAX_CHECKS];
+        for (size_t i = 0; i < j->n; i++) {
+            v[i].title = j->items[i].title;
+            v[i].state = j->items[i].ok == 1 ? UI_CHECK_OK
+                         : j->items[i].ok == 0 ? UI_CHECK_FAIL
+                                               : UI_CHECK_WARN;
+            v[i].detail = j->items[i].detail;
+            v[i].fix = j->items[i].fix;
+        }
+        ui_set_checklist(c->ui, v, j->n);
+        schedule(c);
+    }
+    checklist_free(j->items, j->n);
+    free(j->root);
+    free(j);
+}
+
 static void run_checklist(console *c)
 {
-    checklist_item checks[MAX_CHECKS];
-    size_t n = checklist_run(c->root, c->docker, checks, MAX_CHECKS);
-    ui_check v[MAX_CHECKS];
-    for (size_t i = 0; i < n; i++) {
-        v[i].title = checks[i].title;
-        v[i].state = checks[i].ok == 1 ? UI_CHECK_OK
-                     : checks[i].ok == 0 ? UI_CHECK_FAIL
-                                         : UI_CHECK_WARN;
-        v[i].detail = checks[i].detail;
-        v[i].fix = checks[i].fix;
-    }
-    ui_set_checklist(c->ui, v, n);
-    checklist_free(checks, n);
     if (ui_current(c->ui) != UI_SCR_CHECKLIST)
         ui_open(c->ui, UI_SCR_CHECKLIST);
+    if (c->checking)
+        return;
+    static const char *const titles[] = {"Docker engine reachable (docker info)",
+                                         "Docker Compose", "Registry and generated files",
+                                         "Builder assets folder", "kubectl context"};
+    ui_check v[5];
+    for (size_t i = 0; i < 5; i++)
+        v[i] = (ui_check){titles[i], UI_CHECK_RUNNING, "checking...", NULL};
+    ui_set_checklist(c->ui, v, 5);
+    checklist_job *j = util_xcalloc(1, sizeof *j);
+    j->c = c;
+    j->root = util_xstrdup(c->root);
+    j->docker = c->docker;
+    j->req.data = j;
+    if (uv_queue_work(&c->loop, &j->req, checklist_work, checklist_done) != 0) {
+        free(j->root);
+        free(j);
+        ui_message(c->ui, true, "cannot run the checks");
+        return;
+    }
+    c->checking = true;
 }
 
 /* ---- quitting ---------------------------------------------------------------------------- */

@@ -307,6 +307,24 @@ action quit
 wait-exit 0
 EOF
 
+# ---- the checklist runs its checks; a stopped engine is a failing check with a fix
+touch "$F/engine-down"
+vt_check checklist -s 120x40 -a "$ACT" -- $RUN <<'EOF'
+wait "srvconsole"
+action checklist
+timeout 15
+wait-re "failing +Docker engine reachable"
+expect "start the Docker engine"
+wait-re "(ok|warning) +Builder assets folder"
+expect-not "checking..."
+action back
+wait "CONTAINERS"
+action quit
+wait-exit 0
+expect-no-children
+EOF
+rm -f "$F/engine-down"
+
 # ---- docker missing: a state, not a hang -----------------------------------------------
 vt_check no-docker -a "$ACT" -- env PATH=/usr/bin:/bin SRVCONSOLE_DOCKER=/nonexistent/docker $RUN <<'EOF'
 wait "srvconsole"
