@@ -85,6 +85,20 @@ action quit
 wait-exit 0
 EOF
 
+# ---- `srvconsole demo` (the README's first command) ends in the console -------
+vt_check demo -a "$ACT" -- "$SRVCONSOLE" demo "$T_TMP/demo" <<'EOF'
+timeout 15
+wait "No deployment running"
+expect "demo"
+expect-not "read-only"
+action quit
+wait-exit 0
+expect-restored
+EOF
+[ -f "$T_TMP/demo/infrastructure/local/docker/compose/docker-compose-db.yml" ] \
+    && t_pass "demo generated the sample's files before opening the console" \
+    || t_fail "demo did not generate"
+
 # ---- pick and run a deployment: phases pass, output streams ------------------
 vt_check pick-and-run -s 120x40 -a "$ACT" -- $RUN <<'EOF'
 wait demo-gateway
