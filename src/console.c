@@ -66,6 +66,7 @@ typedef struct {
     uv_signal_t sig_winch, sig_int, sig_term, sig_hup;
     uv_timer_t frame, tick, drain;
     uint64_t last_frame_ms;
+    uint64_t quit_started_ms;
     bool frame_pending;
     bool quitting;
 
@@ -921,7 +922,9 @@ static void close_walk(uv_handle_t *h, void *arg)
 static void quit_poll(uv_timer_t *t)
 {
     console *c = t->data;
-    if (proc_live_count() == 0 || uv_now(&c->loop) > c->last_frame_ms + 5000) {
+    /* children get TERM, then KILL after 2 s (core/proc); past 5 s, KILL
+     * whatever is left rather than hang on quit */
+    if (proc_live_count() == 0 || uv_now(&c->loop) > c->quit_started_ms + 5000) {
         if (proc_live_count())
             proc_kill_all();
         uv_stop(&c->loop);
@@ -940,7 +943,7 @@ static void begin_quit(console *c)
         statewatch_free(c->sw); /* stops its children; handles close on the loop */
     c->sw = NULL;
     proc_cancel_all(); /* TERM now, KILL after 2 s */
-    c->last_frame_ms = uv_now(&c->loop);
+    c->quit_started_ms = uv_now(&c->loop);
     uv_timer_stop(&c->frame);
     uv_timer_start(&c->tick, quit_poll, 0, 20);
 }
