@@ -871,3 +871,33 @@ int gen_write(const char *root, const gen_set *s, gen_change *status, char *err)
     free(last_dir);
     return rc;
 }
+
+void gen_format_report(strbuf *sb, const char *root, const gen_set *s,
+                       const gen_change *status, unsigned groups)
+{
+    static const struct {
+        gen_group g;
+        const char *title;
+    } heads[] = {
+        {GEN_COMPOSE, "📦 Generating Docker Compose files..."},
+        {GEN_KUBERNETES, "☸️  Generating Kubernetes manifests..."},
+        {GEN_ENV, "📝 Generating .env files..."},
+        {GEN_AGENTS, "🤖 Generating agent configuration files..."},
+    };
+    strbuf_adds(sb, "🚀 Generating configurations from config-registry.yaml...\n\n");
+    for (size_t h = 0; h < SRV_ARRAY_LEN(heads); h++) {
+        if (!(groups & heads[h].g))
+            continue;
+        strbuf_addf(sb, "%s\n", heads[h].title);
+        for (size_t i = 0; i < s->n; i++) {
+            if (s->files[i].group != heads[h].g)
+                continue;
+            strbuf_addf(sb, "  %s %s/%s\n",
+                        status[i] == GEN_UNCHANGED ? "= Unchanged"
+                        : status[i] == GEN_CREATED ? "✓ Created"
+                                                   : "✓ Updated",
+                        root, s->files[i].rel);
+        }
+    }
+    strbuf_adds(sb, "\n✅ Configuration generation complete!\n");
+}

@@ -64,5 +64,11 @@ gen_change gen_file_status(const char *root, const gen_file *f);
  * receives what happened to each.  Stops at the first failure. */
 int gen_write(const char *root, const gen_set *s, gen_change *status,
               char *err);
+/* The reference generator's report of a successful write, as lines ending in
+ * '\n': the banner, then per selected group its heading and one line per
+ * file ("= Unchanged" / "✓ Created" / "✓ Updated" ROOT/REL), then the
+ * completion line.  `status` as gen_write() filled it. */
+void gen_format_report(strbuf *sb, const char *root, const gen_set *s,
+                       const gen_change *status, unsigned groups);
 
 #endif

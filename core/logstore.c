@@ -457,7 +457,8 @@ static void append_one(logstore *ls, ls_source *s, unsigned src, unsigned stream
     ls_block *b = s->bn ? &s->blocks[s->b0 + s->bn - 1] : NULL;
     if (!b || b->cap - b->used < total || (b->nlines >= ls->block_size / 32 && b->nlines >= 8))
         b = block_new(ls, s, total);
-    memcpy(b->mem + b->used, text, keep);
+    if (keep) /* an empty line may come with text NULL */
+        memcpy(b->mem + b->used, text, keep);
     if (cutlen)
         memcpy(b->mem + b->used + keep, cut, cutlen);
     uint64_t seq = ls->next_seq++;
@@ -669,7 +670,9 @@ bool logstore_regex_test(const logstore_regex *re, const char *text, size_t len)
             return find_literal_icase(text, len, re->lit, re->litlen);
         return memmem(text, len, re->lit, re->litlen) != NULL;
     }
-#ifdef REG_STARTEND
+#if defined(REG_STARTEND) && !defined(__SANITIZE_ADDRESS__)
+    /* (ASan's regexec interceptor reads the subject up to a NUL even with
+     * REG_STARTEND, and lines here are not NUL-terminated: copy there) */
     regmatch_t m[1];
     m[0].rm_so = 0;
     m[0].rm_eo = (regoff_t)len;
@@ -677,7 +680,8 @@ bool logstore_regex_test(const logstore_regex *re, const char *text, size_t len)
 #else
     char small[512];
     char *buf = len < sizeof small ? small : util_xmalloc(len + 1);
-    memcpy(buf, text, len);
+    if (len)
+        memcpy(buf, text, len);
     buf[len] = '\0';
     bool ok = regexec(&re->re, buf, 0, NULL, 0) == 0;
     if (buf != small)
@@ -853,7 +857,8 @@ bool logstore_filter_sync(logstore_filter *f)
             f->cap = npre + rest;
             f->seqs = util_xrealloc(f->seqs, f->cap * sizeof *f->seqs);
         }
-        memmove(f->seqs + npre, f->seqs + oldpre, rest * sizeof *f->seqs);
+        if (rest)
+            memmove(f->seqs + npre, f->seqs + oldpre, rest * sizeof *f->seqs);
         if (npre)
             memcpy(f->seqs, pre, npre * sizeof *pre);
         f->n = npre + rest;

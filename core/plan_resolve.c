@@ -172,6 +172,21 @@ static char **shell_argv(arena *a, const char *command)
     return argv_cat(a, w, 3, NULL, 0, NULL, 0);
 }
 
+/* Split a deployment's verb and its arguments into words (free both with
+ * shellwords_free).  Not SHELLWORDS_OK: err says why, and the caller runs
+ * the line through /bin/sh instead. */
+static shellwords_status split_verb_args(const char *verb, const char *args, char ***vw,
+                                         size_t *nv, char ***aw, size_t *na, char *err,
+                                         size_t errlen)
+{
+    *vw = *aw = NULL;
+    *nv = *na = 0;
+    shellwords_status st = shellwords_split(verb, vw, nv, err, errlen);
+    if (st == SHELLWORDS_OK)
+        st = shellwords_split(args, aw, na, err, errlen);
+    return st;
+}
+
 static void add_hooks(pctx *P, const deploy_cmds *list, plan_phase_id ph, size_t scope)
 {
     for (size_t i = 0; list && i < list->n; i++) {
@@ -288,12 +303,10 @@ static void compose_scope(pctx *P, const deploy *d, const deploy_scope *sc, size
 
     /* 3. main */
     char *reference = arena_sprintf(P->a, "%s %s %s", prefix, d->verb, args);
-    char **vw = NULL, **aw = NULL;
-    size_t nv = 0, na = 0;
+    char **vw, **aw;
+    size_t nv, na;
     char err[SRV_ERRLEN];
-    shellwords_status st = shellwords_split(d->verb, &vw, &nv, err, sizeof err);
-    if (st == SHELLWORDS_OK)
-        st = shellwords_split(args, &aw, &na, err, sizeof err);
+    shellwords_status st = split_verb_args(d->verb, args, &vw, &nv, &aw, &na, err, sizeof err);
     plan_step *s;
     size_t wait_step_services = 0;
     char **services = NULL;
@@ -406,12 +419,11 @@ static void sh_or_kubectl(pctx *P, const deploy *d, const char *env)
         s->description = arena_sprintf(P->a, "Executing shell command: %s", cmd);
     } else {
         char *cmd = arena_sprintf(P->a, "kubectl %s %s", d->verb, args);
-        char **vw = NULL, **aw = NULL;
-        size_t nv = 0, na = 0;
+        char **vw, **aw;
+        size_t nv, na;
         char err[SRV_ERRLEN];
-        shellwords_status st = shellwords_split(d->verb, &vw, &nv, err, sizeof err);
-        if (st == SHELLWORDS_OK)
-            st = shellwords_split(args, &aw, &na, err, sizeof err);
+        shellwords_status st =
+            split_verb_args(d->verb, args, &vw, &nv, &aw, &na, err, sizeof err);
         if (st == SHELLWORDS_OK) {
             s = add_step(P, PLAN_ARGV, PLAN_MAIN, 0);
             char *k[1] = {"kubectl"};

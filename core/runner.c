@@ -106,6 +106,18 @@ static void maybe_free(runner *r)
     free(r);
 }
 
+/* The child process has exited: forget it.  True when runner_free() came
+ * first (the runner is freed now, if nothing else holds it, and the exit
+ * must not be handled). */
+static bool child_gone(runner *r)
+{
+    r->child = NULL;
+    if (!r->freed)
+        return false;
+    maybe_free(r);
+    return true;
+}
+
 static void on_timer_closed(uv_handle_t *h)
 {
     runner *r = h->data;
@@ -244,11 +256,8 @@ static void result_from_status(runner_result *res, const proc_status *st, bool c
 static void proc_exit_cb(void *user, proc *p, const proc_status *st)
 {
     runner *r = user;
-    r->child = NULL;
-    if (r->freed) {
-        maybe_free(r);
+    if (child_gone(r))
         return;
-    }
     runner_result res;
     result_from_status(&res, st, r->cancel_req);
     if (step_done(r, &res))
@@ -542,22 +551,28 @@ static void wait_fail_timeout(runner *r)
     wait_end(r, RUNNER_FAILED, "containers not ready after %gs: %s", r->w.timeout, what);
 }
 
-static void wait_poll_exit(void *user, proc *p, const proc_status *st)
+/* End the wait when it was cancelled or its deadline passed: true when it
+ * did (the caller stops), false when the wait goes on. */
+static bool wait_ended_early(runner *r)
 {
-    runner *r = user;
-    r->child = NULL;
-    if (r->freed) {
-        maybe_free(r);
-        return;
-    }
     if (r->cancel_req) {
         wait_end(r, RUNNER_CANCELLED, "cancelled");
-        return;
+        return true;
     }
     if (r->w.timed_out) {
         wait_fail_timeout(r);
-        return;
+        return true;
     }
+    return false;
+}
+
+static void wait_poll_exit(void *user, proc *p, const proc_status *st)
+{
+    runner *r = user;
+    if (child_gone(r))
+        return;
+    if (wait_ended_early(r))
+        return;
     const plan_step *s = &r->p->steps[r->i];
     if (st->signaled || st->exit_code != 0) {
         /* the engine may be busy: keep polling until the deadline */
@@ -660,14 +675,8 @@ static void wait_poll(runner *r)
 {
     if (r->freed || !r->w.active)
         return;
-    if (r->cancel_req) {
-        wait_end(r, RUNNER_CANCELLED, "cancelled");
+    if (wait_ended_early(r))
         return;
-    }
-    if (r->w.timed_out) {
-        wait_fail_timeout(r);
-        return;
-    }
     const plan_step *s = &r->p->steps[r->i];
     if (!s->compose_file || !s->compose_file[0]) {
         wait_end(r, RUNNER_FAILED, "wait step without a compose file");

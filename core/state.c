@@ -79,6 +79,26 @@ static const char *strip_slash(const char *name)
     return name && name[0] == '/' ? name + 1 : name;
 }
 
+/* The length of a line of docker's JSON output without its trailing
+ * newline, carriage return and blanks (0: a blank line, to be skipped). */
+static size_t json_line_len(const char *line, size_t len)
+{
+    while (len && (line[len - 1] == '\n' || line[len - 1] == '\r' || line[len - 1] == ' '))
+        len--;
+    return len;
+}
+
+/* The line parsed as a JSON object, or NULL when it is not one. */
+static cJSON *json_line_object(const char *line, size_t len)
+{
+    cJSON *o = cJSON_ParseWithLength(line, len);
+    if (!o || !cJSON_IsObject(o)) {
+        cJSON_Delete(o);
+        return NULL;
+    }
+    return o;
+}
+
 /* ---- table ------------------------------------------------------------------- */
 
 state_table *state_new(void)
@@ -558,7 +578,7 @@ static void port_add(port_tok **v, size_t *n, size_t *cap, const char *host, siz
 
 static char *ports_join(port_tok *v, size_t n)
 {
-    if (n > 1) /* v is NULL when no port is published: qsort(NULL, 0) is UB */
+    if (n) /* v is NULL when there is none: qsort's pointer must not be */
         qsort(v, n, sizeof *v, cmp_port);
     strbuf sb = STRBUF_INIT;
     for (size_t i = 0; i < n; i++) {
@@ -661,14 +681,12 @@ void state_ps_end(state_table *st)
 int state_apply_ps_line(state_table *st, const char *line, size_t len, int lineno,
                         char *err, size_t errlen)
 {
-    while (len && (line[len - 1] == '\n' || line[len - 1] == '\r' || line[len - 1] == ' '))
-        len--;
+    len = json_line_len(line, len);
     if (len == 0)
         return 0;
-    cJSON *o = cJSON_ParseWithLength(line, len);
-    if (!o || !cJSON_IsObject(o)) {
+    cJSON *o = json_line_object(line, len);
+    if (!o) {
         seterr(err, errlen, "docker ps line %d: not a JSON object: %.60s", lineno, line);
-        cJSON_Delete(o);
         return -1;
     }
     const char *names = jstr(o, "Names"), *id = jstr(o, "ID");
@@ -809,14 +827,12 @@ static int signal_number(const char *s)
 
 int state_apply_event(state_table *st, const char *line, size_t len, char *err, size_t errlen)
 {
-    while (len && (line[len - 1] == '\n' || line[len - 1] == '\r' || line[len - 1] == ' '))
-        len--;
+    len = json_line_len(line, len);
     if (len == 0)
         return 0;
-    cJSON *o = cJSON_ParseWithLength(line, len);
-    if (!o || !cJSON_IsObject(o)) {
+    cJSON *o = json_line_object(line, len);
+    if (!o) {
         seterr(err, errlen, "docker events: not a JSON object: %.60s", line);
-        cJSON_Delete(o);
         return -1;
     }
     const char *type = jstr(o, "Type");

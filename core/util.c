@@ -306,6 +306,30 @@ bool util_endswith(const char *s, const char *suffix)
     return n >= m && memcmp(s + n - m, suffix, m) == 0;
 }
 
+char **util_split_lines(const char *text, size_t *n)
+{
+    size_t cap = 16, k = 0;
+    char **v = util_xmalloc(cap * sizeof *v);
+    const char *s = text ? text : "";
+    while (*s) {
+        const char *e = strchr(s, '\n');
+        size_t len = e ? (size_t)(e - s) : strlen(s);
+        if (k == cap)
+            v = util_xrealloc(v, (cap *= 2) * sizeof *v);
+        v[k++] = util_xstrndup(s, len);
+        s += len + (e ? 1 : 0);
+    }
+    *n = k;
+    return v;
+}
+
+void util_lines_free(char **lines, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(lines[i]);
+    free(lines);
+}
+
 size_t util_edit_distance(const char *a, const char *b, size_t cap)
 {
     size_t n = strlen(a), m = strlen(b);

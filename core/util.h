@@ -90,6 +90,12 @@ void arena_release(arena *a, arena_pos pos);
 bool util_streq(const char *a, const char *b); /* NULL-safe */
 bool util_startswith(const char *s, const char *prefix);
 bool util_endswith(const char *s, const char *suffix);
+/* Split a text (NULL counts as "") at '\n' into a malloc'd array of *n
+ * malloc'd lines without their newline; a trailing newline ends the last
+ * line and adds no empty one, so "" gives 0 lines.  Never NULL; free with
+ * util_lines_free(). */
+char **util_split_lines(const char *text, size_t *n);
+void util_lines_free(char **lines, size_t n);
 /* Levenshtein distance, capped: returns cap+1 when the distance exceeds cap. */
 size_t util_edit_distance(const char *a, const char *b, size_t cap);
 /* Validate UTF-8; returns true when the whole buffer is well-formed. */

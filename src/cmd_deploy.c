@@ -10,8 +10,8 @@
 #include "core/diag.h"
 #include "core/jsonemit.h"
 #include "core/plan.h"
-#include "core/project.h"
 #include "core/value.h"
+#include "src/cli.h"
 #include "src/commands.h"
 
 static void list_usage(FILE *f)
@@ -25,38 +25,6 @@ static void plan_usage(FILE *f)
     fprintf(f, "Usage: srvconsole plan ENV DEPLOYMENT [--root DIR] [--json] [--compose CMD]\n"
                "Shows the steps `run ENV DEPLOYMENT` would execute, without running anything.\n"
                "DEPLOYMENT is a name or a shortName (the first match in load order).\n");
-}
-
-/* Find the root and load the catalog.  0, or the exit status. */
-static int open_catalog(const char *root_opt, const char *cmd, char **root, deploy_set *set)
-{
-    char err[SRV_ERRLEN];
-    *root = NULL;
-    if (project_find_root(root_opt, NULL, root, err) != 0) {
-        fprintf(stderr, "srvconsole %s: %s\n", cmd, err);
-        return EXIT_USAGE;
-    }
-    if (deploy_load(set, *root, err, sizeof err) != 0) {
-        fprintf(stderr, "srvconsole %s: %s\n", cmd, err);
-        free(*root);
-        *root = NULL;
-        return 1;
-    }
-    return 0;
-}
-
-/* Print findings to stderr: all of them, or only the file-level ones. */
-static void print_diags(const deploy_set *set, bool file_level_only)
-{
-    for (size_t i = 0; i < set->diags.n; i++) {
-        const diag *d = &set->diags.items[i];
-        if (file_level_only && d->sev == DIAG_ERROR)
-            continue;
-        strbuf sb = STRBUF_INIT;
-        diag_format_line(&sb, d);
-        fprintf(stderr, "%s\n", sb.data);
-        strbuf_free(&sb);
-    }
 }
 
 static void list_json(const deploy_set *set, const char *env)
@@ -174,10 +142,10 @@ int cmd_list(int argc, char **argv)
     }
     char *root;
     deploy_set set;
-    int rc = open_catalog(root_opt, "list", &root, &set);
+    int rc = cli_open_catalog(root_opt, "list", &root, &set);
     if (rc)
         return rc;
-    print_diags(&set, false);
+    cli_print_catalog_diags(&set, false);
     bool known = !env;
     for (size_t i = 0; env && i < set.n_envs; i++)
         known = known || strcmp(set.envs[i], env) == 0;
@@ -204,79 +172,12 @@ int cmd_list(int argc, char **argv)
 
 int cmd_plan(int argc, char **argv)
 {
-    const char *root_opt = cmd_take_root(&argc, argv);
-    bool json = false;
-    const char *pos[2] = {NULL, NULL};
-    int npos = 0;
-    plan_opts opts;
-    plan_opts_from_env(&opts);
-    for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "--json")) {
-            json = true;
-        } else if (!strcmp(argv[i], "--compose") && i + 1 < argc) {
-            opts.compose = argv[++i];
-        } else if (!strncmp(argv[i], "--compose=", 10)) {
-            opts.compose = argv[i] + 10;
-        } else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
-            plan_usage(stdout);
-            return 0;
-        } else if (argv[i][0] == '-') {
-            fprintf(stderr, "srvconsole plan: unknown option '%s'\n", argv[i]);
-            plan_usage(stderr);
-            return EXIT_USAGE;
-        } else if (npos < 2) {
-            pos[npos++] = argv[i];
-        } else {
-            fprintf(stderr, "srvconsole plan: unexpected argument '%s'\n", argv[i]);
-            plan_usage(stderr);
-            return EXIT_USAGE;
-        }
-    }
-    if (npos != 2) {
-        fprintf(stderr, "srvconsole plan: ENV and DEPLOYMENT are required\n");
-        plan_usage(stderr);
-        return EXIT_USAGE;
-    }
-    char *root;
-    deploy_set set;
-    int rc = open_catalog(root_opt, "plan", &root, &set);
-    if (rc)
+    cli_plan_args args;
+    int rc;
+    plan *p = cli_plan_command(argc, argv, "plan", false, plan_usage, &args, &rc);
+    if (!p)
         return rc;
-    print_diags(&set, true);
-    char err[SRV_ERRLEN];
-    const deploy *d;
-    deploy_select_status st = deploy_select(&set, pos[0], pos[1], &d, err, sizeof err);
-    if (st != DEPLOY_FOUND) {
-        fprintf(stderr, "srvconsole plan: %s\n", err);
-        deploy_set_free(&set);
-        free(root);
-        return 1;
-    }
-    if (d->error) {
-        fprintf(stderr, "srvconsole plan: %s\n", d->error);
-        deploy_set_free(&set);
-        free(root);
-        return EXIT_USAGE;
-    }
-    if (!opts.compose && d->type == DEPLOY_COMPOSE)
-        opts.compose = plan_detect_compose();
-    plan *p = plan_resolve(&set, root, pos[0], pos[1], &opts, err, sizeof err);
-    if (!p) {
-        fprintf(stderr, "srvconsole plan: %s\n", err);
-        rc = EXIT_USAGE;
-    } else {
-        strbuf sb = STRBUF_INIT;
-        if (json)
-            plan_format_json(&sb, p);
-        else
-            plan_format_text(&sb, p);
-        fputs(sb.data, stdout);
-        if (json)
-            fputc('\n', stdout);
-        strbuf_free(&sb);
-        plan_free(p);
-    }
-    deploy_set_free(&set);
-    free(root);
-    return rc;
+    cli_print_plan(p, args.json);
+    plan_free(p);
+    return 0;
 }

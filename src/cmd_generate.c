@@ -85,38 +85,15 @@ int cmd_generate(int argc, char **argv)
     }
     gen_change *status = util_xcalloc(set.n ? set.n : 1, sizeof *status);
     rc = gen_write(P.root, &set, status, err);
-    if (!quiet && rc == 0) {
-        static const struct {
-            gen_group g;
-            const char *title;
-        } heads[] = {
-            {GEN_COMPOSE, "📦 Generating Docker Compose files..."},
-            {GEN_KUBERNETES, "☸️  Generating Kubernetes manifests..."},
-            {GEN_ENV, "📝 Generating .env files..."},
-            {GEN_AGENTS, "🤖 Generating agent configuration files..."},
-        };
-        printf("🚀 Generating configurations from config-registry.yaml...\n\n");
-        for (size_t h = 0; h < SRV_ARRAY_LEN(heads); h++) {
-            if (!(groups & heads[h].g))
-                continue;
-            printf("%s\n", heads[h].title);
-            for (size_t i = 0; i < set.n; i++) {
-                if (set.files[i].group != heads[h].g)
-                    continue;
-                printf("  %s %s/%s\n",
-                       status[i] == GEN_UNCHANGED ? "= Unchanged"
-                       : status[i] == GEN_CREATED ? "✓ Created"
-                                                  : "✓ Updated",
-                       P.root, set.files[i].rel);
-            }
-        }
-    }
     if (rc != 0) {
         fprintf(stderr, "❌ Error generating configurations: %s\n"
                         "   (nothing was changed: all files are written or none)\n",
                 err);
     } else if (!quiet) {
-        printf("\n✅ Configuration generation complete!\n");
+        strbuf report = STRBUF_INIT;
+        gen_format_report(&report, P.root, &set, status, groups);
+        fputs(report.data, stdout);
+        strbuf_free(&report);
     }
     free(status);
     gen_set_free(&set);

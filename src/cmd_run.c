@@ -9,12 +9,10 @@
 #include <string.h>
 #include <uv.h>
 
-#include "core/deployments.h"
-#include "core/diag.h"
 #include "core/jsonemit.h"
 #include "core/plan.h"
-#include "core/project.h"
 #include "core/runner.h"
+#include "src/cli.h"
 #include "src/commands.h"
 #include "src/native_hooks.h"
 
@@ -296,92 +294,18 @@ static void print_summary(const run_ctx *C)
 
 int cmd_run(int argc, char **argv)
 {
-    const char *root_opt = cmd_take_root(&argc, argv);
-    bool json = false, dry = false;
-    const char *pos[2] = {NULL, NULL};
-    int npos = 0;
-    plan_opts opts;
-    plan_opts_from_env(&opts);
-    for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "--json")) {
-            json = true;
-        } else if (!strcmp(argv[i], "--dry-run") || !strcmp(argv[i], "-n")) {
-            dry = true;
-        } else if (!strcmp(argv[i], "--compose") && i + 1 < argc) {
-            opts.compose = argv[++i];
-        } else if (!strncmp(argv[i], "--compose=", 10)) {
-            opts.compose = argv[i] + 10;
-        } else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
-            usage(stdout);
-            return 0;
-        } else if (argv[i][0] == '-') {
-            fprintf(stderr, "srvconsole run: unknown option '%s'\n", argv[i]);
-            usage(stderr);
-            return EXIT_USAGE;
-        } else if (npos < 2) {
-            pos[npos++] = argv[i];
-        } else {
-            fprintf(stderr, "srvconsole run: unexpected argument '%s'\n", argv[i]);
-            usage(stderr);
-            return EXIT_USAGE;
-        }
-    }
-    if (npos != 2) {
-        fprintf(stderr, "srvconsole run: ENV and DEPLOYMENT are required\n");
-        usage(stderr);
-        return EXIT_USAGE;
-    }
-    char err[SRV_ERRLEN];
-    char *root = NULL;
-    if (project_find_root(root_opt, NULL, &root, err) != 0) {
-        fprintf(stderr, "srvconsole run: %s\n", err);
-        return EXIT_USAGE;
-    }
-    deploy_set set;
-    if (deploy_load(&set, root, err, sizeof err) != 0) {
-        fprintf(stderr, "srvconsole run: %s\n", err);
-        free(root);
-        return 1;
-    }
-    for (size_t i = 0; i < set.diags.n; i++) {
-        if (set.diags.items[i].sev == DIAG_ERROR)
-            continue;
-        strbuf sb = STRBUF_INIT;
-        diag_format_line(&sb, &set.diags.items[i]);
-        fprintf(stderr, "%s\n", sb.data);
-        strbuf_free(&sb);
-    }
-    const deploy *d;
-    int rc = 0;
-    deploy_select_status st = deploy_select(&set, pos[0], pos[1], &d, err, sizeof err);
-    if (st != DEPLOY_FOUND || d->error) {
-        fprintf(stderr, "srvconsole run: %s\n", st != DEPLOY_FOUND ? err : d->error);
-        deploy_set_free(&set);
-        free(root);
-        return st != DEPLOY_FOUND ? 1 : EXIT_USAGE;
-    }
-    if (!opts.compose && d->type == DEPLOY_COMPOSE)
-        opts.compose = plan_detect_compose();
-    plan *p = plan_resolve(&set, root, pos[0], pos[1], &opts, err, sizeof err);
-    deploy_set_free(&set);
-    free(root);
-    if (!p) {
-        fprintf(stderr, "srvconsole run: %s\n", err);
-        return EXIT_USAGE;
-    }
-    if (dry) {
-        strbuf sb = STRBUF_INIT;
-        if (json)
-            plan_format_json(&sb, p);
-        else
-            plan_format_text(&sb, p);
-        fputs(sb.data, stdout);
-        if (json)
-            fputc('\n', stdout);
-        strbuf_free(&sb);
+    cli_plan_args args;
+    int rc;
+    plan *p = cli_plan_command(argc, argv, "run", true, usage, &args, &rc);
+    if (!p)
+        return rc;
+    if (args.dry) {
+        cli_print_plan(p, args.json);
         plan_free(p);
         return 0;
     }
+    bool json = args.json;
+    char err[SRV_ERRLEN];
     if (!json) {
         printf("Running %s (%s) in %s: %zu step(s)%s%s\n", p->name, p->short_name, p->env,
                p->n_steps, p->compose ? ", compose: " : "", p->compose ? p->compose : "");

@@ -1,6 +1,7 @@
 /* src/main.c — entry point: dispatches to the subcommands. */
 #include "config.h"
 
+#include <locale.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -52,6 +53,9 @@ static void usage(FILE *f)
 
 int main(int argc, char **argv)
 {
+    /* the character set only: numbers must keep their C formatting, the
+     * generated files depend on it */
+    setlocale(LC_CTYPE, "");
     if (argc > 1 && strcmp(argv[1], "--version") == 0) {
         printf("srvconsole %s\n", PACKAGE_VERSION);
         return 0;

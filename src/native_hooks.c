@@ -15,15 +15,11 @@
 /* Emit every line of a text (a trailing newline ends the last line). */
 static void emit_lines(runner_emit_fn emit, void *ctx, runner_stream st, const char *text)
 {
-    const char *p = text;
-    while (*p) {
-        const char *nl = strchr(p, '\n');
-        size_t n = nl ? (size_t)(nl - p) : strlen(p);
-        char *line = util_xstrndup(p, n);
-        emit(ctx, st, line);
-        free(line);
-        p += n + (nl ? 1 : 0);
-    }
+    size_t n;
+    char **lines = util_split_lines(text, &n);
+    for (size_t i = 0; i < n; i++)
+        emit(ctx, st, lines[i]);
+    util_lines_free(lines, n);
 }
 
 static void emitf(runner_emit_fn emit, void *ctx, runner_stream st, const char *fmt, ...)
@@ -100,33 +96,10 @@ static int run_generate(const plan_step *s, runner_emit_fn emit, void *ctx)
     gen_change *status = util_xcalloc(set.n ? set.n : 1, sizeof *status);
     int rc = gen_write(s->cwd, &set, status, err);
     if (rc == 0) {
-        static const struct {
-            gen_group g;
-            const char *title;
-        } heads[] = {
-            {GEN_COMPOSE, "📦 Generating Docker Compose files..."},
-            {GEN_KUBERNETES, "☸️  Generating Kubernetes manifests..."},
-            {GEN_ENV, "📝 Generating .env files..."},
-            {GEN_AGENTS, "🤖 Generating agent configuration files..."},
-        };
-        emit(ctx, RUNNER_STDOUT, "🚀 Generating configurations from config-registry.yaml...");
-        emit(ctx, RUNNER_STDOUT, "");
-        for (size_t h = 0; h < SRV_ARRAY_LEN(heads); h++) {
-            if (!(groups & heads[h].g))
-                continue;
-            emit(ctx, RUNNER_STDOUT, heads[h].title);
-            for (size_t i = 0; i < set.n; i++) {
-                if (set.files[i].group != heads[h].g)
-                    continue;
-                emitf(emit, ctx, RUNNER_STDOUT, "  %s %s/%s",
-                      status[i] == GEN_UNCHANGED ? "= Unchanged"
-                      : status[i] == GEN_CREATED ? "✓ Created"
-                                                 : "✓ Updated",
-                      s->cwd, set.files[i].rel);
-            }
-        }
-        emit(ctx, RUNNER_STDOUT, "");
-        emit(ctx, RUNNER_STDOUT, "✅ Configuration generation complete!");
+        strbuf report = STRBUF_INIT;
+        gen_format_report(&report, s->cwd, &set, status, groups);
+        emit_lines(emit, ctx, RUNNER_STDOUT, report.data);
+        strbuf_free(&report);
     } else {
         emitf(emit, ctx, RUNNER_STDERR,
               "❌ Error generating configurations: %s\n"

@@ -26,8 +26,22 @@ case "$rc $out" in
     *) t_fail "no engine in CI: $rc $out" ;;
 esac
 
-# ---- the engine -----------------------------------------------------------------------
-e2e_require_engine
+# ---- the engine, one e2e test at a time ----------------------------------------------------
+if docker info >/dev/null 2>&1; then
+    # another e2e test holds the lock for 2 s: this one waits for it
+    flock "$E2E_LOCK" sleep 2 &
+    holder=$!
+    sleep 0.3
+fi
+t0=$(date +%s)
+e2e_require_engine >"$T_TMP/lock.out"
+t1=$(date +%s)
+if [ -n "${holder:-}" ]; then
+    wait $holder
+    [ $((t1 - t0)) -ge 1 ] && grep -q "waiting for another e2e test" "$T_TMP/lock.out" &&
+        t_pass "e2e tests wait for each other (the lock, $((t1 - t0)) s)" ||
+        t_fail "the e2e lock did not make the test wait ($((t1 - t0)) s)"
+fi
 "$E2E_ENGINE" status >/dev/null && t_pass "docker-engine.sh status: running" ||
     t_fail "docker-engine.sh status"
 out=$("$E2E_ENGINE" start); rc=$?

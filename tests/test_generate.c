@@ -1506,3 +1506,32 @@ Test(write, all_or_nothing_when_a_directory_is_read_only)
     ts_rmrf(root);
     free(root);
 }
+
+/* ---- the report (`srvconsole generate` and the in-process hook) ------------ */
+
+Test(report, selected_groups_in_reference_order_with_each_files_status)
+{
+    gen_file files[] = {
+        {GEN_ENV, "a/.env", NULL, 0},
+        {GEN_COMPOSE, "c/one.yml", NULL, 0},
+        {GEN_AGENTS, "g/x.json", NULL, 0},
+        {GEN_COMPOSE, "c/two.yml", NULL, 0},
+    };
+    gen_set s = {files, SRV_ARRAY_LEN(files), SRV_ARRAY_LEN(files)};
+    gen_change status[] = {GEN_UPDATED, GEN_CREATED, GEN_UNCHANGED, GEN_UNCHANGED};
+    strbuf sb = STRBUF_INIT;
+    /* agents not selected: their heading and files are left out */
+    gen_format_report(&sb, "/r", &s, status, GEN_COMPOSE | GEN_KUBERNETES | GEN_ENV);
+    expect_text("report", sb.data,
+                "🚀 Generating configurations from config-registry.yaml...\n"
+                "\n"
+                "📦 Generating Docker Compose files...\n"
+                "  ✓ Created /r/c/one.yml\n"
+                "  = Unchanged /r/c/two.yml\n"
+                "☸️  Generating Kubernetes manifests...\n"
+                "📝 Generating .env files...\n"
+                "  ✓ Updated /r/a/.env\n"
+                "\n"
+                "✅ Configuration generation complete!\n");
+    strbuf_free(&sb);
+}

@@ -104,6 +104,22 @@ action quit
 wait-exit 0
 EOF
 
+# ---- `srvconsole demo` (the README's first command) ends in the console -------
+vt_check demo -a "$ACT" -- $W "$SRVCONSOLE" demo "$T_TMP/demo" <<'EOF'
+timeout 15
+wait "No deployment running"
+expect "demo"
+expect-not "read-only"
+action quit
+wait-exit 0
+expect-restored
+EOF
+if vt_ran demo; then
+    [ -f "$T_TMP/demo/infrastructure/local/docker/compose/docker-compose-db.yml" ] \
+        && t_pass "demo generated the sample's files before opening the console" \
+        || t_fail "demo did not generate"
+fi
+
 # ---- pick and run a deployment: phases pass, output streams ------------------
 vt_check pick-and-run -s 120x40 -a "$ACT" -- $RUN <<'EOF'
 wait demo-gateway
@@ -147,7 +163,7 @@ timeout 20
 wait "failed"
 expect "exit 3"
 expect "port is already allocated"
-expect "x up 0/1 exit 3"
+wait-re ". up 0/1 exit 3"
 expect-not "passed"
 action quit
 wait-exit 0
@@ -188,11 +204,12 @@ keys :logs demo-gateway demo-mongo
 key Enter
 wait "LOGS"
 wait "42 lines"
-expect "demo-gateway | gateway ERROR upstream timeout"
+wait-re "demo-gateway +. gateway ERROR upstream timeout"
 action search
 keys waiting for
 key Enter
-wait-re "demo-mongo +[|] mongo waiting for connections"
+wait-re "demo-mongo +. mongo waiting for connections"
+expect "/waiting for/ 1 match "
 action back
 action quit
 wait-exit 0
@@ -469,6 +486,24 @@ wait-exit 0
 expect-restored
 expect-no-children
 EOF
+
+# ---- the checklist runs its checks; a stopped engine is a failing check with a fix
+touch "$F/engine-down"
+vt_check checklist -s 120x40 -a "$ACT" -- $RUN <<'EOF'
+wait "srvconsole"
+action checklist
+timeout 15
+wait-re "failing +Docker engine reachable"
+expect "start the Docker engine"
+wait-re "(ok|warning) +Builder assets folder"
+expect-not "checking..."
+action back
+wait "CONTAINERS"
+action quit
+wait-exit 0
+expect-no-children
+EOF
+rm -f "$F/engine-down"
 
 # ---- docker missing: a state, not a hang -----------------------------------------------
 vt_check no-docker -a "$ACT" -- env PATH=/usr/bin:/bin SRVCONSOLE_DOCKER=/nonexistent/docker $RUN <<'EOF'

@@ -75,6 +75,39 @@ Test(strings, utf8)
     cr_assert_not(util_utf8_valid("\xc0\xaf", 2));     /* overlong */
 }
 
+static void expect_lines(const char *text, const char *const *want, size_t nwant)
+{
+    size_t n = 99;
+    char **v = util_split_lines(text, &n);
+    cr_assert_not_null(v);
+    cr_assert_eq(n, nwant, "\"%s\": %zu line(s), want %zu", text ? text : "(null)", n, nwant);
+    for (size_t i = 0; i < n; i++)
+        cr_expect_str_eq(v[i], want[i], "line %zu", i);
+    util_lines_free(v, n);
+}
+
+Test(strings, split_lines)
+{
+    expect_lines(NULL, NULL, 0);
+    expect_lines("", NULL, 0);
+    expect_lines("one", (const char *const[]){"one"}, 1);
+    /* a trailing newline ends the last line; inner empty lines are kept */
+    expect_lines("a\n\nb\n", (const char *const[]){"a", "", "b"}, 3);
+    expect_lines("\n", (const char *const[]){""}, 1);
+    expect_lines("x\n\n", (const char *const[]){"x", ""}, 2);
+    /* more lines than the first allocation holds */
+    strbuf sb = STRBUF_INIT;
+    for (int i = 0; i < 40; i++)
+        strbuf_addf(&sb, "line %d\n", i);
+    size_t n;
+    char **v = util_split_lines(sb.data, &n);
+    cr_assert_eq(n, 40);
+    cr_expect_str_eq(v[0], "line 0");
+    cr_expect_str_eq(v[39], "line 39");
+    util_lines_free(v, n);
+    strbuf_free(&sb);
+}
+
 Test(files, atomic_write_keeps_mode_and_creates_dirs)
 {
     char dir[] = "/tmp/srvutilXXXXXX";

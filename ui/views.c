@@ -578,8 +578,8 @@ static void draw_logs(ui *u)
     char search[320] = "";
     if (lv->pattern[0]) {
         size_t mc = lv->src.match_count ? lv->src.match_count(lv->src.ctx) : 0;
-        snprintf(search, sizeof search, " · /%s/ %zu of %zu%s", lv->pattern, mc, count,
-                 lv->only_matches ? " (only)" : "");
+        snprintf(search, sizeof search, " · /%s/ %zu match%s%s", lv->pattern, mc,
+                 mc == 1 ? "" : "es", lv->only_matches ? " (only these)" : "");
     }
     char right[512];
     snprintf(right, sizeof right, "follow %s · wrap %s · time %s%s · %zu lines · %zu dropped ",
@@ -712,8 +712,8 @@ static void draw_checklist(ui *u)
     char t[200];
     snprintf(t, sizeof t, " CHECKLIST · %zu ok · %zu warnings · %zu failing", ok, warn, bad);
     draw_text(0, 0, W, t, strlen(t), A(TH_TITLE));
-    /* each check takes two rows: state + title, then detail / fix */
-    int rows = (H - 2) / 2;
+    /* each check takes three rows: state + title, what was found, the fix */
+    int rows = (H - 2) / 3;
     scroll_into_view(&u->cpos, u->n_checks, rows);
     for (int r = 0; r < H - 2; r++)
         draw_fill(1 + r, 0, W, A(TH_NORMAL));
@@ -733,14 +733,18 @@ static void draw_checklist(ui *u)
                          : c->state == UI_CHECK_FAIL ? TH_ERR
                          : c->state == UI_CHECK_WARN ? TH_WARN
                                                      : TH_DIM;
-        int y = 1 + 2 * r;
+        int y = 1 + 3 * r;
         bool sel = i == u->cpos.sel;
         char line[400];
         snprintf(line, sizeof line, "%s %-8s %s", sym, words[c->state], c->title);
         draw_text(y, 1, W - 2, line, strlen(line), sel ? A(TH_SELECTED) : A(role));
         char det[600];
-        snprintf(det, sizeof det, "    %s%s%s", c->detail, c->fix[0] ? "  → " : "", c->fix);
+        snprintf(det, sizeof det, "    %s", c->detail);
         draw_text(y + 1, 1, W - 2, det, strlen(det), A(TH_DIM));
+        if (c->fix[0]) {
+            snprintf(det, sizeof det, "    %s %s", sy->arrow, c->fix);
+            draw_text(y + 2, 1, W - 2, det, strlen(det), A(TH_NORMAL));
+        }
     }
     draw_footer(u, H - 1, UI_SCR_CHECKLIST);
 }

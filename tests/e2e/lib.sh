@@ -3,7 +3,11 @@
 #
 #   e2e_require_engine  the engine answers and the base image is there, else
 #                       SKIP (exit 77), or FAIL when SRVCONSOLE_CI=1 (.ci/run
-#                       starts the engine with tests/e2e/docker-engine.sh)
+#                       starts the engine with tests/e2e/docker-engine.sh).
+#                       Then takes the e2e lock: the project's container
+#                       names, network and port are fixed, so the e2e tests
+#                       of every build tree on the machine run one at a time
+#                       (flock on $E2E_LOCK, waiting up to $E2E_LOCK_TIMEOUT s)
 #   e2e_project         copy tests/e2e/project to a fresh folder under $T_TMP,
 #                       print its path (and set E2E_PROJECT when not in a
 #                       subshell)
@@ -18,6 +22,8 @@ E2E_IMAGE=srvconsole-e2e/base:latest
 E2E_NETWORK=srvconsole-e2e-net
 E2E_NAME_PREFIX=e2e-
 E2E_ENGINE=$top_srcdir/tests/e2e/docker-engine.sh
+E2E_LOCK=${E2E_LOCK:-/tmp/srvconsole-e2e.lock}
+E2E_LOCK_TIMEOUT=${E2E_LOCK_TIMEOUT:-900}
 
 e2e_require_engine() {
     local why=
@@ -35,11 +41,27 @@ e2e_require_engine() {
         fi
         t_skip "$why"
     fi
+    e2e_lock
     trap 'e2e_cleanup; rm -rf "$T_TMP"' EXIT
     trap 'exit 143' TERM
     trap 'exit 130' INT
     # leftovers of an earlier, interrupted run
     e2e_cleanup
+}
+
+# One e2e test at a time on this machine.  fd 9 holds the lock until the
+# test exits; the processes the test starts inherit it, so one left behind
+# would keep holding it (the e2e tests check that none is left).
+e2e_lock() {
+    command -v flock >/dev/null 2>&1 || return 0
+    exec 9>>"$E2E_LOCK" || { echo "FAIL: cannot open $E2E_LOCK"; exit 1; }
+    if ! flock -n 9; then
+        echo "waiting for another e2e test to end (lock $E2E_LOCK)"
+        flock -w "$E2E_LOCK_TIMEOUT" 9 || {
+            echo "FAIL: the e2e lock $E2E_LOCK was not free within $E2E_LOCK_TIMEOUT s"
+            exit 1
+        }
+    fi
 }
 
 e2e_project() {
