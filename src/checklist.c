@@ -1,6 +1,7 @@
 /* src/checklist.c — see checklist.h. */
 #include "config.h"
 
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,39 +38,49 @@ static char *first_line(const char *s)
     return util_xstrndup(s, strcspn(s, "\n"));
 }
 
-static int capture(const char *const *argv, const char *cwd, char **out, char *err)
+/* Run one command (3 s at most); none once *stop is set (the console quits). */
+static int capture(const char *const *argv, const char *cwd, char **out, char *err,
+                   const atomic_bool *stop)
 {
     *out = NULL;
+    if (stop && atomic_load(stop)) {
+        snprintf(err, 256, "%s: not run (stopped)", argv[0]);
+        *out = util_xstrdup("");
+        return -1;
+    }
     return proc_run_capture(argv, cwd, 3.0, out, 64 * 1024, err, 256);
 }
 
-size_t checklist_run(const char *root, const char *docker, checklist_item *out, size_t max)
+size_t checklist_run(const char *root, const char *docker, checklist_item *out, size_t max,
+                     const atomic_bool *stop)
 {
     size_t n = 0;
     char err[256] = "", *o = NULL;
 
     /* 1. the engine */
     const char *info[] = {docker, "info", "--format", "{{.ServerVersion}}", NULL};
-    int rc = capture(info, root, &o, err);
+    int rc = capture(info, root, &o, err, stop);
     bool engine = rc == 0;
+    char *server = first_line(o);
     add(out, max, &n, engine ? 1 : 0, "Docker engine reachable (docker info)",
-        rc == 0    ? util_xasprintf("server %s", o ? strtok(o, "\n") : "?")
+        rc == 0    ? util_xasprintf("server %s", *server ? server : "?")
         : err[0]   ? util_xstrdup(err)
                    : util_xasprintf("docker info failed (exit %d)", rc),
         "start the Docker engine (dockerd / Docker Desktop) and wait for `docker info`");
+    free(server);
     free(o);
 
     /* 2. compose */
     const char *v2[] = {docker, "compose", "version", "--short", NULL};
     const char *v1[] = {"docker-compose", "version", "--short", NULL};
-    if (capture(v2, root, &o, err) == 0) {
+    if (capture(v2, root, &o, err, stop) == 0) {
         char *l = first_line(o);
         add(out, max, &n, 1, "Docker Compose", util_xasprintf("docker compose %s (v2)", l),
             NULL);
         free(l);
     } else {
         free(o);
-        if (capture(v1, root, &o, err) == 0) {
+        if (capture(v1, root, &o, err, stop) == 0) {
             char *l = first_line(o);
             add(out, max, &n, -1, "Docker Compose",
                 util_xasprintf("only docker-compose %s (v1): no --wait, no "
@@ -151,7 +162,7 @@ size_t checklist_run(const char *root, const char *docker, checklist_item *out, 
     char *kc = proc_which("kubectl");
     if (kc) {
         const char *ctx[] = {"kubectl", "config", "current-context", NULL};
-        rc = capture(ctx, root, &o, err);
+        rc = capture(ctx, root, &o, err, stop);
         char *l = first_line(o);
         add(out, max, &n, rc == 0 && !strcmp(l, "minikube") ? 1 : -1, "kubectl context",
             rc == 0 ? util_xasprintf("current context: %s", l)

@@ -4,6 +4,7 @@
 #ifndef SRV_CHECKLIST_H
 #define SRV_CHECKLIST_H
 
+#include <stdatomic.h>
 #include <stddef.h>
 
 typedef struct {
@@ -14,9 +15,10 @@ typedef struct {
 } checklist_item;
 
 /* Run the checks against the project at `root` with the docker executable
- * `docker`; returns how many. */
+ * `docker`; returns how many.  Once *stop is set (from another thread; NULL:
+ * never) no further command is started and the checks left fail at once. */
 size_t checklist_run(const char *root, const char *docker, checklist_item *out,
-                     size_t max);
+                     size_t max, const atomic_bool *stop);
 void checklist_free(checklist_item *c, size_t n);
 
 #endif

@@ -14,6 +14,7 @@
 
 #include <errno.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -55,6 +56,8 @@ typedef enum { PENDING_NONE, PENDING_RUN, PENDING_RESTART } pending_action;
 typedef struct {
     uv_loop_t loop;
     pending_action pending;
+    bool checking; /* the checklist's job is on the thread pool */
+    atomic_bool check_stop; /* set on quit: the job starts no further command */
     ui *ui;
     settings cfg;
     char *root;
@@ -65,6 +68,7 @@ typedef struct {
     uv_signal_t sig_winch, sig_int, sig_term, sig_hup;
     uv_timer_t frame, tick, drain;
     uint64_t last_frame_ms;
+    uint64_t quit_started_ms;
     bool frame_pending;
     bool quitting;
 
@@ -517,32 +521,14 @@ static const deploy *find_teardown(const deploy_set *s, const char *env, const c
     return NULL;
 }
 
-static void plan_lines_free(char **v, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        free(v[i]);
-    free(v);
-}
-
 /* Split the plan's text form into lines for the plan and confirm screens. */
 static char **plan_lines(const plan *p, size_t *n)
 {
     strbuf sb;
     strbuf_init(&sb);
     plan_format_text(&sb, p);
-    size_t cap = 16, k = 0;
-    char **v = util_xmalloc(cap * sizeof *v);
-    const char *s = sb.data ? sb.data : "";
-    while (*s) {
-        const char *e = strchr(s, '\n');
-        size_t len = e ? (size_t)(e - s) : strlen(s);
-        if (k == cap)
-            v = util_xrealloc(v, (cap *= 2) * sizeof *v);
-        v[k++] = util_xstrndup(s, len);
-        s += len + (e ? 1 : 0);
-    }
+    char **v = util_split_lines(sb.data, n);
     strbuf_free(&sb);
-    *n = k;
     return v;
 }
 
@@ -575,7 +561,7 @@ static void show_plan(console *c, const char *env, const char *name)
     snprintf(title, sizeof title, "%s (%s) · %s — Enter runs it, Esc goes back", p->name,
              p->short_name, env);
     ui_show_plan(c->ui, title, (const char *const *)lines, n, true);
-    plan_lines_free(lines, n);
+    util_lines_free(lines, n);
 }
 
 /* What a run will destroy, said before it happens. */
@@ -633,7 +619,7 @@ static void confirm_run(console *c)
     c->pending = PENDING_RUN;
     ui_confirm(c->ui, title, (const char *const *)lines, n, (const char *const *)warn, nw,
                UI_A_CONFIRM);
-    plan_lines_free(lines, n);
+    util_lines_free(lines, n);
     for (size_t i = 0; i < nw; i++)
         free(warn[i]);
 }
@@ -756,21 +742,12 @@ static void aux_exit(void *user, proc *p, const proc_status *st)
     (void)p;
     c->aux = NULL;
     if (!strcmp(c->aux_what, "inspect")) {
-        size_t cap = 64, n = 0;
-        char **v = util_xmalloc(cap * sizeof *v);
-        const char *s = c->aux_out.data ? c->aux_out.data : "";
-        while (*s) {
-            const char *e = strchr(s, '\n');
-            size_t len = e ? (size_t)(e - s) : strlen(s);
-            if (n == cap)
-                v = util_xrealloc(v, (cap *= 2) * sizeof *v);
-            v[n++] = util_xstrndup(s, len);
-            s += len + (e ? 1 : 0);
-        }
+        size_t n;
+        char **v = util_split_lines(c->aux_out.data, &n);
         char title[200];
         snprintf(title, sizeof title, "docker inspect %s", c->aux_name);
         ui_show_inspect(c->ui, title, (const char *const *)v, n);
-        plan_lines_free(v, n);
+        util_lines_free(v, n);
     } else if (st->spawn_failed) {
         ui_message(c->ui, true, "%s", st->error);
     } else if (st->signaled || st->exit_code != 0) {
@@ -867,23 +844,73 @@ static void do_native(console *c, bool generate, int argc, char **argv)
                generate ? "generate" : "validate", st == 0 ? "ok" : "found problems");
 }
 
+/* The checks run external commands (docker info, compose version...), each
+ * bounded by a timeout: they run on libuv's thread pool so that the screen
+ * stays live; the results are shown from the loop. */
+typedef struct {
+    uv_work_t req;
+    console *c;
+    char *root;
+    const char *docker;
+    checklist_item items[MAX_CHECKS];
+    size_t n;
+} checklist_job;
+
+static void checklist_work(uv_work_t *req)
+{
+    checklist_job *j = req->data;
+    j->n = checklist_run(j->root, j->docker, j->items, MAX_CHECKS, &j->c->check_stop);
+}
+
+static void checklist_done(uv_work_t *req, int status)
+{
+    checklist_job *j = req->data;
+    console *c = j->c;
+    c->checking = false;
+    if (status == 0 && !c->quitting) {
+        ui_check v[MAX_CHECKS];
+        for (size_t i = 0; i < j->n; i++) {
+            v[i].title = j->items[i].title;
+            v[i].state = j->items[i].ok == 1 ? UI_CHECK_OK
+                         : j->items[i].ok == 0 ? UI_CHECK_FAIL
+                                               : UI_CHECK_WARN;
+            v[i].detail = j->items[i].detail;
+            v[i].fix = j->items[i].fix;
+        }
+        ui_set_checklist(c->ui, v, j->n);
+        schedule(c);
+    }
+    checklist_free(j->items, j->n);
+    free(j->root);
+    free(j);
+}
+
 static void run_checklist(console *c)
 {
-    checklist_item checks[MAX_CHECKS];
-    size_t n = checklist_run(c->root, c->docker, checks, MAX_CHECKS);
-    ui_check v[MAX_CHECKS];
-    for (size_t i = 0; i < n; i++) {
-        v[i].title = checks[i].title;
-        v[i].state = checks[i].ok == 1 ? UI_CHECK_OK
-                     : checks[i].ok == 0 ? UI_CHECK_FAIL
-                                         : UI_CHECK_WARN;
-        v[i].detail = checks[i].detail;
-        v[i].fix = checks[i].fix;
-    }
-    ui_set_checklist(c->ui, v, n);
-    checklist_free(checks, n);
     if (ui_current(c->ui) != UI_SCR_CHECKLIST)
         ui_open(c->ui, UI_SCR_CHECKLIST);
+    if (c->checking)
+        return;
+    static const char *const titles[] = {"Docker engine reachable (docker info)",
+                                         "Docker Compose", "Registry and generated files",
+                                         "Builder assets folder", "kubectl context"};
+    ui_check v[5];
+    for (size_t i = 0; i < 5; i++)
+        v[i] = (ui_check){titles[i], UI_CHECK_RUNNING, "checking...", NULL};
+    ui_set_checklist(c->ui, v, 5);
+    checklist_job *j = util_xcalloc(1, sizeof *j);
+    j->c = c;
+    j->root = util_xstrdup(c->root);
+    j->docker = c->docker;
+    j->req.data = j;
+    atomic_store(&c->check_stop, false);
+    if (uv_queue_work(&c->loop, &j->req, checklist_work, checklist_done) != 0) {
+        free(j->root);
+        free(j);
+        ui_message(c->ui, true, "cannot run the checks");
+        return;
+    }
+    c->checking = true;
 }
 
 /* ---- quitting ---------------------------------------------------------------------------- */
@@ -898,7 +925,9 @@ static void close_walk(uv_handle_t *h, void *arg)
 static void quit_poll(uv_timer_t *t)
 {
     console *c = t->data;
-    if (proc_live_count() == 0 || uv_now(&c->loop) > c->last_frame_ms + 5000) {
+    /* children get TERM, then KILL after 2 s (core/proc); past 5 s, KILL
+     * whatever is left rather than hang on quit */
+    if (proc_live_count() == 0 || uv_now(&c->loop) > c->quit_started_ms + 5000) {
         if (proc_live_count())
             proc_kill_all();
         uv_stop(&c->loop);
@@ -916,8 +945,11 @@ static void begin_quit(console *c)
     if (c->sw)
         statewatch_free(c->sw); /* stops its children; handles close on the loop */
     c->sw = NULL;
+    /* the checklist's job: no next command; TERM ends the current one (the
+     * loop's teardown waits for the job) */
+    atomic_store(&c->check_stop, true);
     proc_cancel_all(); /* TERM now, KILL after 2 s */
-    c->last_frame_ms = uv_now(&c->loop);
+    c->quit_started_ms = uv_now(&c->loop);
     uv_timer_stop(&c->frame);
     uv_timer_start(&c->tick, quit_poll, 0, 20);
 }

@@ -505,6 +505,33 @@ expect-no-children
 EOF
 rm -f "$F/engine-down"
 
+# ---- quit while the checklist's commands hang (a stuck engine): quick, no child
+mkdir -p "$T_TMP/stuck"
+cat >"$T_TMP/stuck/docker" <<EOF
+#!/bin/sh
+case "\$1" in
+    info|compose|version) exec sleep 30 ;;
+esac
+exec "$top_srcdir/tests/fakes/docker-replay" "\$@"
+EOF
+chmod +x "$T_TMP/stuck/docker"
+# the checks left start no command: quit takes less than one check's 3 s
+QUIT_MS=$(awk -v s="${VTRUN_TIMEOUT_SCALE:-1}" 'BEGIN { printf "%d", 2500 * s }')
+vt_check quit-checklist -s 120x40 -a "$ACT" -- env SRVCONSOLE_DOCKER="$T_TMP/stuck/docker" $RUN <<EOF
+wait demo-gateway
+action checklist
+wait "checking..."
+action back
+wait "CONTAINERS"
+mark
+action quit
+timeout 4
+wait-exit 0
+elapsed $QUIT_MS
+expect-restored
+expect-no-children
+EOF
+
 # ---- docker missing: a state, not a hang -----------------------------------------------
 vt_check no-docker -a "$ACT" -- env PATH=/usr/bin:/bin SRVCONSOLE_DOCKER=/nonexistent/docker $RUN <<'EOF'
 wait "srvconsole"
