@@ -130,6 +130,15 @@ sleep 0.3
 if ps -eo pgid=,stat= | awk -v g=$rpid '$1 == g && $2 !~ /^Z/ { f = 1 } END { exit !f }'; then
     t_fail "Ctrl-C left processes behind:"; ps -eo pid,pgid,args | awk -v g=$rpid '$2 == g'
 else t_pass "Ctrl-C: no process of the run is left"; fi
+# requests compose sent before it died still complete in the daemon (a
+# container may be created and started just after the interrupt): let the
+# engine settle, as a user would see it, before tearing down
+prev=x
+for _ in 1 2 3 4 5 6 7 8 9 10; do
+    cur=$(docker ps -a --filter name=^/e2e- --format '{{.Names}} {{.State}}' | sort)
+    [ "$cur" = "$prev" ] && break
+    prev=$cur; sleep 1
+done
 "$SRVCONSOLE" run local down >down2.out 2>&1 || { t_fail "down after Ctrl-C"; cat down2.out; }
 [ -z "$(e2e_containers)" ] && [ -z "$(e2e_networks)" ] && t_pass "down after Ctrl-C cleans up" ||
     t_fail "left after down: $(e2e_containers) $(e2e_networks)"
