@@ -1199,24 +1199,20 @@ static int apply_settings(console *c, const char *config_path, ui_keymap *km)
 /* The project's containers: the names the registry gives them
  * (container_name = the entry's name), and compose's default project of the
  * generated files (the folder "compose"). */
-static void set_state_filter(console *c)
+static void set_state_filter(console *c, const registry *r, const char *load_err)
 {
-    registry r;
-    char err[SRV_ERRLEN];
-    char *path = project_path(c->root, "infrastructure/config-registry.yaml");
     const char *names[MAX_ROWS];
     char *owned[MAX_ROWS];
     size_t n = 0;
-    int rc = registry_load(&r, path, "infrastructure/config-registry.yaml", err);
-    if (rc != 0) {
+    if (!r) {
         /* said in the pane and the status line, not on stderr */
-        run_info(c, "!! %s", err);
+        run_info(c, "!! %s", load_err);
         run_info(c, "!! the containers shown are those of compose project \"compose\"");
-        ui_message(c->ui, true, "%s", err);
+        ui_message(c->ui, true, "%s", load_err);
     } else {
         static const char *const sections[] = {"services", "databases"};
         for (size_t s = 0; s < 2; s++) {
-            const val *sec = registry_section(&r, sections[s]);
+            const val *sec = registry_section(r, sections[s]);
             if (!val_is(sec, VAL_MAP))
                 continue;
             for (size_t i = 0; i < sec->u.map.n && n < MAX_ROWS; i++) {
@@ -1228,9 +1224,7 @@ static void set_state_filter(console *c)
                 n++;
             }
         }
-        registry_free(&r);
     }
-    free(path);
     const char *projects[] = {"compose"};
     state_set_filter(c->states, names, n, projects, 1);
     for (size_t i = 0; i < n; i++)
@@ -1244,25 +1238,15 @@ static void header_push(console *c)
     ui_set_header(c->ui, &h);
 }
 
-static char *project_name(const char *root)
+/* metadata.name of the registry, else the folder's name. */
+static char *project_name(const char *root, const registry *r)
 {
-    registry r;
-    char err[SRV_ERRLEN];
-    char *path = project_path(root, "infrastructure/config-registry.yaml");
-    char *name = NULL;
-    if (registry_load(&r, path, path, err) == 0) {
-        val *md = registry_section(&r, "metadata");
-        const val *n = md ? val_get(md, "name") : NULL;
-        if (val_is(n, VAL_STR))
-            name = util_xstrndup(n->u.str.s, n->u.str.len);
-        registry_free(&r);
-    }
-    free(path);
-    if (!name) {
-        const char *b = strrchr(root, '/');
-        name = util_xstrdup(b && b[1] ? b + 1 : root);
-    }
-    return name;
+    const val *md = r ? registry_section(r, "metadata") : NULL;
+    const val *n = md ? val_get(md, "name") : NULL;
+    if (val_is(n, VAL_STR))
+        return util_xstrndup(n->u.str.s, n->u.str.len);
+    const char *b = strrchr(root, '/');
+    return util_xstrdup(b && b[1] ? b + 1 : root);
 }
 
 int console_main(const console_opts *o)
@@ -1285,7 +1269,14 @@ int console_main(const console_opts *o)
         free(c->root);
         return EXIT_USAGE;
     }
-    c->project = project_name(c->root);
+    /* the registry, read once: the project's name and its containers' names */
+    registry reg;
+    char reg_err[SRV_ERRLEN] = "";
+    char *reg_path = project_path(c->root, "infrastructure/config-registry.yaml");
+    bool reg_ok = registry_load(&reg, reg_path, "infrastructure/config-registry.yaml",
+                                reg_err) == 0;
+    free(reg_path);
+    c->project = project_name(c->root, reg_ok ? &reg : NULL);
     snprintf(c->h_compose, sizeof c->h_compose, "compose: ...");
     snprintf(c->h_engine, sizeof c->h_engine, "docker: ...");
     if (!c->cfg.color)
@@ -1307,9 +1298,20 @@ int console_main(const console_opts *o)
     install_fatal_handlers();
     if (ui_start(c->ui, err, sizeof err) != 0) {
         fprintf(stderr, "srvconsole: %s\n", err);
+        if (reg_ok)
+            registry_free(&reg);
         ui_free(c->ui);
         runner_free(c->run);
+        uv_run(&c->loop, UV_RUN_DEFAULT); /* the runner's handles close */
         uv_loop_close(&c->loop);
+        console_lines_fini(&c->run_lines);
+        console_lines_fini(&c->logs_lines);
+        logstore_free(c->run_store);
+        logstore_free(c->logs_store);
+        strbuf_free(&c->aux_out);
+        settings_free(&c->cfg);
+        free(c->project);
+        free(c->root);
         return EXIT_USAGE;
     }
     /* the timers first: loading the deployments may already schedule() */
@@ -1343,7 +1345,9 @@ int console_main(const console_opts *o)
     c->first_frame_ns = util_now_ns();
     c->last_frame_ms = uv_now(&c->loop);
     c->states = state_new();
-    set_state_filter(c);
+    set_state_filter(c, reg_ok ? &reg : NULL, reg_err);
+    if (reg_ok)
+        registry_free(&reg);
     statewatch_opts so = {.docker = c->docker, .changed = on_states, .lines = on_log_lines,
                           .user = c};
     c->sw = statewatch_new(&c->loop, c->states, c->logs_store, &so);
