@@ -190,8 +190,11 @@ dump
 action only-matches
 wait-gone "request 39"
 expect "upstream timeout"
-action back
-action back
+expect "(only these)"
+key q
+wait-gone "(only these)"
+expect "LOGS"
+key q
 wait "CONTAINERS"
 action quit
 wait-exit 0
