@@ -624,6 +624,8 @@ static void confirm_run(console *c)
         free(warn[i]);
 }
 
+static void on_tick(uv_timer_t *t);
+
 static void start_run(console *c)
 {
     if (!c->shown)
@@ -646,7 +648,7 @@ static void start_run(console *c)
     }
     while (ui_current(c->ui) != UI_SCR_MAIN)
         ui_back(c->ui);
-    uv_timer_again(&c->tick);
+    uv_timer_start(&c->tick, on_tick, 1000, 1000); /* elapsed times, while it runs */
     pipeline_push(c);
 }
 
@@ -1326,9 +1328,6 @@ int console_main(const console_opts *o)
         ui_message(c->ui, false, "bundled sample (read-only): u shows its deployments, "
                                  "? the keys");
 
-    uv_timer_start(&c->tick, on_tick, 1000, 1000);
-    uv_timer_stop(&c->tick);
-    uv_timer_set_repeat(&c->tick, 1000);
     uv_poll_init(&c->loop, &c->in_poll, STDIN_FILENO);
     c->in_poll.data = c;
     uv_poll_start(&c->in_poll, UV_READABLE | UV_DISCONNECT, on_stdin);
